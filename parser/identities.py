@@ -1,0 +1,188 @@
+"""The identities (勾稽关系) of the spec, as pure functions over records.
+
+The parser records them on every report; the monitor reuses them (and the cross-year ones)
+to open findings. An identity whose cells are unreadable is reported with ``ok=None``:
+it could not be checked, which is not the same as failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from parser import spec
+from parser.record import Identity, Number, Report, Table
+
+#: Decimal cells are compared with this tolerance (万元 printed with 4 decimals).
+_EPSILON = 1e-6
+
+
+def _ref(table: str, row: str, column: str) -> str:
+    return f"{table}.{row}.{column}"
+
+
+def _sum(values: Iterable[Number | None]) -> Number | None:
+    total: Number = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _identity(
+    rule: str,
+    scope: str,
+    left: Number | None,
+    right: Number | None,
+    left_cells: Iterable[str],
+    right_cells: Iterable[str],
+) -> Identity:
+    ok = None if left is None or right is None else abs(left - right) <= _EPSILON
+    return Identity(rule, scope, left, right, ok, tuple(left_cells), tuple(right_cells))
+
+
+def _get(table: Table, row: str, column: str) -> Number | None:
+    return table.get(row, {}).get(column)
+
+
+def t3_balance(applications: Table) -> list[Identity]:
+    """new_received + carried_over = total + carried_forward, for every column."""
+    out = []
+    for c in spec.APPLICATION_COLUMNS:
+        lrows, rrows = ("new_received", "carried_over"), ("total", "carried_forward")
+        out.append(
+            _identity(
+                "T3.balance",
+                c,
+                _sum(_get(applications, r, c) for r in lrows),
+                _sum(_get(applications, r, c) for r in rrows),
+                (_ref("applications", r, c) for r in lrows),
+                (_ref("applications", r, c) for r in rrows),
+            )
+        )
+    return out
+
+
+def t3_rows(applications: Table) -> list[Identity]:
+    """Each row's total equals the sum of its six applicant columns."""
+    out = []
+    for row in applications:
+        out.append(
+            _identity(
+                "T3.rows",
+                row,
+                _get(applications, row, "total"),
+                _sum(_get(applications, row, c) for c in spec.APPLICANT_COLUMNS),
+                (_ref("applications", row, "total"),),
+                (_ref("applications", row, c) for c in spec.APPLICANT_COLUMNS),
+            )
+        )
+    return out
+
+
+def t3_results(applications: Table, template: str) -> list[Identity]:
+    """The total row equals the sum of the outcome rows, for every column."""
+    outcomes = spec.outcome_rows(template)
+    out = []
+    for c in spec.APPLICATION_COLUMNS:
+        out.append(
+            _identity(
+                "T3.results",
+                c,
+                _get(applications, "total", c),
+                _sum(_get(applications, r, c) for r in outcomes),
+                (_ref("applications", "total", c),),
+                (_ref("applications", r, c) for r in outcomes),
+            )
+        )
+    return out
+
+
+def t4_groups(appeals: Table) -> list[Identity]:
+    """In each group of table 4: total = upheld + corrected + other + pending."""
+    parts = ("upheld", "corrected", "other", "pending")
+    out = []
+    for group in spec.APPEAL_GROUPS:
+        out.append(
+            _identity(
+                "T4.groups",
+                group,
+                _get(appeals, group, "total"),
+                _sum(_get(appeals, group, c) for c in parts),
+                (_ref("appeals", group, "total"),),
+                (_ref("appeals", group, c) for c in parts),
+            )
+        )
+    return out
+
+
+def evaluate_tables(
+    applications: Table | None, appeals: Table | None, template: str
+) -> tuple[Identity, ...]:
+    """Every within-report identity that the tables present allow."""
+    out: list[Identity] = []
+    if applications:
+        out += t3_balance(applications)
+        out += t3_rows(applications)
+        out += t3_results(applications, template)
+    if appeals:
+        out += t4_groups(appeals)
+    return tuple(out)
+
+
+def evaluate(report: Report) -> tuple[Identity, ...]:
+    return evaluate_tables(report.applications, report.appeals, report.template)
+
+
+def carry(previous: Report, current: Report) -> list[Identity]:
+    """X.carry: carried_over(Y) equals carried_forward(Y-1), column by column."""
+    if not previous.applications or not current.applications:
+        return []
+    out = []
+    for c in spec.APPLICATION_COLUMNS:
+        out.append(
+            _identity(
+                "X.carry",
+                c,
+                _get(current.applications, "carried_over", c),
+                _get(previous.applications, "carried_forward", c),
+                (f"{current.year}:" + _ref("applications", "carried_over", c),),
+                (f"{previous.year}:" + _ref("applications", "carried_forward", c),),
+            )
+        )
+    return out
+
+
+def in_force(previous: Report, current: Report) -> list[Identity]:
+    """X.in_force (soft): in_force(Y) = in_force(Y-1) + issued(Y) - repealed(Y).
+
+    Only the 2021 template has these columns; a 2019 report on either side gives nothing.
+    """
+    if previous.template != "2021" or current.template != "2021":
+        return []
+    if not previous.active or not current.active:
+        return []
+    out = []
+    for row in ("regulations", "normative_documents"):
+        prior = _get(previous.active, row, "in_force")
+        issued = _get(current.active, row, "issued")
+        repealed = _get(current.active, row, "repealed")
+        expected = (
+            None if prior is None or issued is None or repealed is None else prior + issued - repealed
+        )
+        out.append(
+            _identity(
+                "X.in_force",
+                row,
+                _get(current.active, row, "in_force"),
+                expected,
+                (f"{current.year}:" + _ref("active", row, "in_force"),),
+                (
+                    f"{previous.year}:" + _ref("active", row, "in_force"),
+                    f"{current.year}:" + _ref("active", row, "issued"),
+                    f"{current.year}:" + _ref("active", row, "repealed"),
+                ),
+            )
+        )
+    return out
+
