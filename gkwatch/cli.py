@@ -15,6 +15,13 @@ from gkwatch import __version__, config
 
 #: Modules under gkwatch.commands; each exposes ``COMMANDS: list[click.Command]``.
 COMMAND_MODULES: list[str] = [
+    "parse",
+    "query",
+    "export",
+    "web",
+    "demo",
+    "db",
+    "crawl",
 ]
 
 
@@ -67,7 +74,7 @@ def _is_ours(exc: BaseException) -> bool:
 )
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, database: str | None) -> None:
-    """gkwatch — watch government information-disclosure annual reports (政府信息公开工作年度报告)."""
+    """gkwatch — watch government information-disclosure annual reports (政府信息公开年报)."""
     ctx.obj = Context(config_path, database)
 
 

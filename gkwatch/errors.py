@@ -12,3 +12,11 @@ class ConfigError(GkwatchError, ValueError):
         self.path = path
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+
+class QueryError(GkwatchError, ValueError):
+    """A question the archive cannot answer as asked (a bad filter, an unknown version)."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(problem)

@@ -92,4 +92,4 @@ def parse(
         size=len(data),
         title=document.title,
     )
-    return build(document, source, parser_version=PARSER_VERSION)
+    return build(document, source, parser_version=PARSER_VERSION, name=label)

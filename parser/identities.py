@@ -168,7 +168,9 @@ def in_force(previous: Report, current: Report) -> list[Identity]:
         issued = _get(current.active, row, "issued")
         repealed = _get(current.active, row, "repealed")
         expected = (
-            None if prior is None or issued is None or repealed is None else prior + issued - repealed
+            None
+            if prior is None or issued is None or repealed is None
+            else prior + issued - repealed
         )
         out.append(
             _identity(
@@ -185,4 +187,3 @@ def in_force(previous: Report, current: Report) -> list[Identity]:
             )
         )
     return out
-

@@ -146,9 +146,7 @@ class Report:
 
     def flags_of(self, table: str, row: str, column: str) -> frozenset[str]:
         return frozenset(
-            f.flag
-            for f in self.cell_flags
-            if (f.table, f.row, f.column) == (table, row, column)
+            f.flag for f in self.cell_flags if (f.table, f.row, f.column) == (table, row, column)
         )
 
     def iter_cells(self) -> Iterator[tuple[str, str, str, Number | None]]:

@@ -1,0 +1,335 @@
+"""Storage at scale: build an archive of SYNTHETIC reports and time ingest and common queries.
+
+Every record here is synthetic (made-up agencies ``bench-00001`` …, random but balanced
+table 3 numbers, template narrative); nothing is real data. Usage:
+
+    .venv/bin/python benchmarks/storage_scale.py                      # SQLite, 100 000 reports
+    .venv/bin/python benchmarks/storage_scale.py --reports 20000
+    .venv/bin/python benchmarks/storage_scale.py --postgres postgresql+psycopg://…/test
+                                                  # PostgreSQL, 1 000 000 reports by default
+
+Reports are spread over agencies × 10 years (2014–2023). The first ``--single`` reports go
+through the one-call-per-report API (``put_document`` + ``store_report``, one transaction each:
+the crawler's path); the rest through the batch API (``put_documents`` + ``store_reports``,
+``--batch`` reports per transaction: bulk imports). PostgreSQL runs in a scratch schema that is
+dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from parser import spec  # noqa: E402
+from parser.record import Report, Section, Source  # noqa: E402
+from storage import Archive, FindingState, ReportObservation  # noqa: E402
+from storage.testing import isolated_postgres_schema  # noqa: E402
+
+YEARS = tuple(range(2014, 2024))
+T0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+
+
+def synthetic_record(agency: str, year: int, rng: random.Random) -> Report:
+    apps: dict[str, dict[str, int | float | None]] = {
+        row: dict.fromkeys(spec.APPLICATION_COLUMNS, 0) for row in spec.APPLICATION_ROWS_2021
+    }
+    for col in spec.APPLICANT_COLUMNS[:3]:
+        received, carried = rng.randint(0, 60), rng.randint(0, 5)
+        granted = rng.randint(0, received)
+        denied = received - granted
+        forward = carried
+        for row, value in (
+            ("new_received", received),
+            ("carried_over", carried),
+            ("granted", granted),
+            ("denied_state_secret", denied),
+            ("total", received),
+            ("carried_forward", forward),
+        ):
+            apps[row][col] = value
+    for row in apps.values():
+        row["total"] = sum(v or 0 for k, v in row.items() if k != "total")
+    active: dict[str, dict[str, int | float | None]] = {
+        r: {c: rng.randint(0, 300) for c in cols} for r, cols in spec.ACTIVE_2021.items()
+    }
+    active["fees"]["amount"] = round(rng.random(), 2)
+    appeals: dict[str, dict[str, int | float | None]] = {
+        g: dict.fromkeys(spec.APPEAL_COLUMNS, 0) for g in spec.APPEAL_GROUPS
+    }
+    text = f"{year}年，{agency}（合成数据）认真贯彻落实《条例》，共收到申请{apps['new_received']['total']}件。"
+    return Report(
+        agency=f"合成机关{agency}",
+        year=year,
+        signed_on=dt.date(year + 1, 1, 15),
+        template="2021",
+        active=active,
+        applications=apps,
+        appeals=appeals,
+        prose={"applications_received": apps["new_received"]["total"] or 0},
+        title=f"合成机关{agency}{year}年政府信息公开工作年度报告（合成）",
+        sections=(Section("一、总体情况", (text, "本报告为基准测试生成的合成数据。")),),
+        source=Source(format="html"),
+        parser_version="bench",
+    )
+
+
+def synthetic_page(record: Report) -> bytes:
+    rows = "".join(
+        f"<tr><td>{t}/{r}/{c}</td><td>{v}</td></tr>" for t, r, c, v in record.iter_cells()
+    )
+    return (
+        f"<html><head><title>{record.title}</title></head><body><p>{record.narrative}</p>"
+        f"<table>{rows}</table><p>访问量：{random.randint(0, 10**6)}</p></body></html>"
+    ).encode()
+
+
+def registry_yaml(path: Path, agencies: list[str]) -> None:
+    lines = ["agencies:"]
+    for i, a in enumerate(agencies):
+        lines += [
+            f"  - id: {a}",
+            f"    name: 合成机关{a}",
+            f"    level: {'county' if i % 5 else 'city'}",
+            f"    region: 合成省/合成市{i % 50:02d}",
+            f"    portal: http://127.0.0.1:9/{a}/",
+        ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def observations(
+    agencies: list[str], n: int, seed: int
+) -> Iterator[tuple[bytes, ReportObservation]]:
+    rng = random.Random(seed)
+    made = 0
+    for year in YEARS:
+        for agency in agencies:
+            if made == n:
+                return
+            record = synthetic_record(agency, year, rng)
+            page = synthetic_page(record)
+            obs = ReportObservation(
+                agency_id=agency,
+                year=year,
+                url=f"http://127.0.0.1:9/{agency}/{year}.html",
+                title=record.title,
+                published_on=dt.date(year + 1, 1, 20),
+                list_date=None,
+                seen_at=T0,
+                document_sha="",
+                record=record,
+            )
+            made += 1
+            yield page, obs
+
+
+def timed(label: str, results: dict[str, float], fn: Callable[[], Any], repeat: int = 3) -> Any:
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    results[label] = best
+    print(f"  {label:<58} {best * 1000:9.1f} ms")
+    return out
+
+
+def run(
+    url: str, n: int, single: int, batch: int, seed: int, size: Callable[[Archive], int]
+) -> None:
+    from dataclasses import replace
+
+    n_agencies = max(1, -(-n // len(YEARS)))
+    agencies = [f"bench-{i:06d}" for i in range(n_agencies)]
+    Archive.upgrade(url)
+    with tempfile.TemporaryDirectory() as tmp, Archive.open(url) as archive:
+        reg = Path(tmp) / "registry.yaml"
+        registry_yaml(reg, agencies)
+        start = time.perf_counter()
+        archive.import_registry(reg)
+        print(f"registry: {n_agencies} agencies imported in {time.perf_counter() - start:.1f} s")
+        stream = observations(agencies, n, seed)
+        start = time.perf_counter()
+        done = 0
+        for page, obs in stream:
+            sha = archive.put_document(page, "text/html")
+            archive.store_report(replace(obs, document_sha=sha))
+            done += 1
+            if done >= single:
+                break
+        single_s = time.perf_counter() - start
+        if done:
+            print(f"ingest, one call per report: {done} reports, {done / single_s:,.0f} reports/s")
+        start = time.perf_counter()
+        bulk = 0
+        while True:
+            chunk = [x for _, x in zip(range(batch), stream, strict=False)]
+            if not chunk:
+                break
+            shas = archive.put_documents((page, "text/html") for page, _ in chunk)
+            archive.store_reports(
+                replace(o, document_sha=s) for (_, o), s in zip(chunk, shas, strict=True)
+            )
+            bulk += len(chunk)
+            if bulk % (batch * 50) == 0:
+                rate = bulk / (time.perf_counter() - start)
+                print(f"  … {done + bulk:,} reports ({rate:,.0f}/s)", flush=True)
+        bulk_s = time.perf_counter() - start
+        if bulk:
+            print(f"ingest, batches of {batch}: {bulk} reports, {bulk / bulk_s:,.0f} reports/s")
+        total = done + bulk
+        # Re-observing the same content (the daily crawl's common case) must not add versions.
+        start = time.perf_counter()
+        again = 0
+        for page, obs in observations(agencies, min(total, 500), seed):
+            sha = archive.put_document(page, "text/html")
+            again += archive.store_report(
+                replace(obs, document_sha=sha, seen_at=T0 + dt.timedelta(days=1))
+            ).changed
+        print(
+            f"re-observe 500 unchanged reports: {500 / (time.perf_counter() - start):,.0f} reports/s, {again} new versions"
+        )
+        counts = archive.info()["counts"]
+        bytes_total = size(archive)
+        print(
+            f"archive: {counts['reports']:,} reports, {counts['versions']:,} versions, {counts['cells']:,} cells, {counts['documents']:,} documents"
+        )
+        print(
+            f"size: {bytes_total / 2**20:,.1f} MiB, {bytes_total / total / 1024:,.1f} KiB per report"
+        )
+        print("queries (best of 3):")
+        r: dict[str, float] = {}
+        a0, y0 = agencies[len(agencies) // 2], YEARS[0]
+        timed(
+            "report(agency, year) + versions()",
+            r,
+            lambda: archive.versions(archive.report(a0, y0).id),
+        )
+        timed("reports(agency_id=…) (10 years)", r, lambda: archive.reports(agency_id=a0))
+        timed(
+            f"reports(region=…, year={y0})",
+            r,
+            lambda: archive.reports(region="合成省/合成市07", year=y0),
+        )
+        timed(
+            f"cells(applications/new_received/total, years=[{y0}])",
+            r,
+            lambda: archive.cells(
+                table="applications", row="new_received", column="total", years=[y0]
+            ),
+        )
+        timed(
+            f"SELECT … FROM t3_totals WHERE year = {y0}",
+            r,
+            lambda: archive.query("SELECT * FROM t3_totals WHERE year = :y", y=y0),
+        )
+        timed(
+            "SELECT … FROM t3_totals WHERE agency_id = … (10 years)",
+            r,
+            lambda: archive.query("SELECT * FROM t3_totals WHERE agency_id = :a", a=a0),
+        )
+        timed(
+            "SELECT count(*) FROM latest_versions",
+            r,
+            lambda: archive.query("SELECT count(*) AS n FROM latest_versions"),
+            repeat=1,
+        )
+        timed(
+            f"latest_records(years=[{y0}]) streamed, 1 000 records",
+            r,
+            lambda: sum(
+                1 for _ in zip(range(1000), archive.latest_records(years=[y0]), strict=False)
+            ),
+            repeat=1,
+        )
+        findings = [
+            FindingState(f"bench:{a}", "bench", "low", a, y0, "synthetic", {"n": 1})
+            for a in agencies[:1000]
+        ]
+        timed(
+            "sync_findings, 1 000 findings (first run opens them)",
+            r,
+            lambda: archive.sync_findings(["bench"], findings, now=T0),
+            repeat=1,
+        )
+        timed(
+            "sync_findings, 1 000 findings (unchanged)",
+            r,
+            lambda: archive.sync_findings(["bench"], findings, now=T0),
+            repeat=1,
+        )
+
+
+def sqlite_size(path: Path) -> Callable[[Archive], int]:
+    def size(archive: Archive) -> int:
+        archive.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+    return size
+
+
+def pg_size(archive: Archive) -> int:
+    rows = archive.query(
+        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS n FROM pg_class c "
+        "JOIN pg_namespace s ON s.oid = c.relnamespace "
+        "WHERE s.nspname = current_schema() AND c.relkind = 'r'"
+    )
+    return int(rows[0]["n"])
+
+
+@contextmanager
+def sqlite_url(keep: Path | None) -> Iterator[tuple[str, Path]]:
+    if keep is not None:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{keep}", keep
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        yield f"sqlite:///{path}", path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--reports", type=int, help="number of reports (default 100 000; 1 000 000 with --postgres)"
+    )
+    ap.add_argument(
+        "--postgres", metavar="URL", help="run on PostgreSQL (a scratch schema in that database)"
+    )
+    ap.add_argument(
+        "--single", type=int, default=2000, help="reports stored one call at a time (default 2000)"
+    )
+    ap.add_argument(
+        "--batch", type=int, default=500, help="reports per batch transaction (default 500)"
+    )
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", type=Path, help="SQLite: keep the archive at this path")
+    args = ap.parse_args()
+    n = args.reports or (1_000_000 if args.postgres else 100_000)
+    print(
+        f"storage_scale: {n:,} SYNTHETIC reports on {'PostgreSQL' if args.postgres else 'SQLite'}"
+    )
+    started = time.perf_counter()
+    if args.postgres:
+        with isolated_postgres_schema(args.postgres) as url:
+            run(url, n, args.single, args.batch, args.seed, pg_size)
+    else:
+        with sqlite_url(args.keep) as (url, path):
+            run(url, n, args.single, args.batch, args.seed, sqlite_size(path))
+    print(f"total wall time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Conditional requests from the fetch log, and the archived bytes back on a 304.
+
+``process_request`` adds ``If-None-Match``/``If-Modified-Since`` from ``archive.last_fetch``.
+On ``304 Not Modified`` the page is rebuilt from the archived document and flagged
+``not_modified``, so the spider can still follow a list's entries (and see a report that now
+answers 404) while the pipeline records a fetch and parses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Request, Response
+from scrapy.responsetypes import responsetypes
+
+from crawler.archive_access import archive_of, database_url
+
+NOT_MODIFIED = "not_modified"
+
+
+class ConditionalRequestMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("GKWATCH_CONDITIONAL", True):
+            raise NotConfigured("GKWATCH_CONDITIONAL is off")
+        if not database_url(crawler):
+            raise NotConfigured("no GKWATCH_DATABASE_URL: no fetch log to be conditional on")
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if "agency_id" not in request.meta or request.meta.get("unconditional"):
+            return
+        last = archive_of(self.crawler).last_fetch(request.url)
+        if last is None or last.document_sha is None:
+            return
+        if last.etag:
+            request.headers[b"If-None-Match"] = last.etag.encode("latin-1")
+        if last.last_modified:
+            request.headers[b"If-Modified-Since"] = last.last_modified.encode("latin-1")
+        if last.etag or last.last_modified:
+            request.meta["prior_document"] = last.document_sha
+            request.meta["prior_content_type"] = last.content_type
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        sha = request.meta.get("prior_document")
+        if response.status != 304 or not sha:
+            return response
+        stored = archive_of(self.crawler).document(sha)
+        content_type = request.meta.get("prior_content_type") or stored.content_type
+        headers = Headers(response.headers)
+        if content_type:
+            headers[b"Content-Type"] = content_type.encode("latin-1")
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=stored.data)
+        return cls(
+            url=request.url,
+            status=304,
+            headers=headers,
+            body=stored.data,
+            flags=[*response.flags, NOT_MODIFIED],
+            request=request,
+        )

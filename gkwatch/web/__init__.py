@@ -1,0 +1,1 @@
+"""The read-only web dashboard and JSON API (FastAPI, server-rendered Jinja2, no CDN)."""

@@ -1,0 +1,189 @@
+"""The JSON API under ``/api``: the same questions as the command line, the same JSON shapes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from gkwatch import access, exporting, queries, render
+from gkwatch.diff import compare
+from gkwatch.errors import QueryError
+
+if TYPE_CHECKING:
+    from storage import Archive
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Level = Literal["province", "city", "county", "township", "department"]
+StatusFilter = Literal["published", "on_time", "late", "missing", "not_due"]
+Severity = Literal["high", "medium", "low"]
+
+
+def _archive(request: Request) -> Archive:
+    archive: Archive = request.app.state.archive
+    return archive
+
+
+@router.get("/overview", summary="Counts, open findings by kind and severity, timeliness by year")
+def overview(request: Request) -> dict[str, Any]:
+    return request.app.state.overview.get().to_dict()  # type: ignore[no-any-return]
+
+
+@router.get("/agencies", summary="Agencies of the registry (gkwatch agencies)")
+def agencies(
+    request: Request, region: str | None = None, level: Level | None = None
+) -> list[dict[str, Any]]:
+    return [render.agency_json(a) for a in _archive(request).agencies(region=region, level=level)]
+
+
+@router.get("/agencies/{agency_id}", summary="One agency")
+def agency(request: Request, agency_id: str) -> dict[str, Any]:
+    return render.agency_json(_archive(request).agency(agency_id))
+
+
+@router.get("/reports", summary="Reports per agency and year with timeliness (gkwatch reports)")
+def reports(
+    request: Request,
+    agency: str | None = None,
+    year: int | None = None,
+    region: str | None = None,
+    status: StatusFilter | None = None,
+) -> list[dict[str, Any]]:
+    grid = queries.timeliness_grid(
+        _archive(request),
+        today=access.today(),
+        first_year=request.app.state.first_year,
+        agency_id=agency,
+        region=region,
+        years=[year] if year is not None else None,
+    )
+    return [render.timeliness_json(r) for r in queries.filter_status(grid, status)]
+
+
+@router.get("/reports/{agency_id}/{year}", summary="One report, as gkwatch show --json")
+def report(
+    request: Request, agency_id: str, year: int, version: int | None = None
+) -> dict[str, Any]:
+    view = queries.report_view(
+        _archive(request), agency_id, year, version=version, today=access.today()
+    )
+    return render.report_view_json(view)
+
+
+@router.get("/reports/{agency_id}/{year}/diff", summary="Changes between versions (gkwatch diff)")
+def diff(
+    request: Request,
+    agency_id: str,
+    year: int,
+    old: Annotated[int | None, Query(alias="from")] = None,
+    new: Annotated[int | None, Query(alias="to")] = None,
+) -> dict[str, Any]:
+    view = queries.report_view(_archive(request), agency_id, year, today=access.today())
+    by_number = {v.number: v for v in view.versions}
+    if old is None and new is None:
+        pairs = list(zip(view.versions, view.versions[1:], strict=False))
+    else:
+        first = old if old is not None else min(by_number)
+        last = new if new is not None else max(by_number)
+        missing = [n for n in (first, last) if n not in by_number]
+        if missing:
+            raise QueryError(f"{agency_id} {year} has no version {missing[0]}")
+        pairs = [(by_number[first], by_number[last])]
+    return {
+        "agency_id": agency_id,
+        "year": year,
+        "versions": len(by_number),
+        "diffs": [compare(a.record, b.record, a.number, b.number).to_dict() for a, b in pairs],
+    }
+
+
+@router.get("/findings", summary="Findings of the checks (gkwatch findings)")
+def findings(
+    request: Request,
+    kind: str | None = None,
+    severity: Severity | None = None,
+    open: bool = False,
+    since: str | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+    region: str | None = None,
+) -> list[dict[str, Any]]:
+    found = queries.findings(
+        _archive(request),
+        kind=kind,
+        severity=severity,
+        open_only=open,
+        since=queries.parse_since(since),
+        agency_id=agency,
+        year=year,
+        region=region,
+    )
+    return [render.finding_json(f) for f in found]
+
+
+@router.get("/regions", summary="Agencies rolled up by region")
+def regions(request: Request) -> list[dict[str, Any]]:
+    return [r.to_dict() for r in request.app.state.overview.get().regions]
+
+
+@router.get(
+    "/export/{what}.csv",
+    summary="Reports or findings as CSV (UTF-8 with BOM), as gkwatch export",
+    response_class=Response,
+)
+def export_csv(
+    request: Request, what: Literal["reports", "findings"], region: str | None = None
+) -> Response:
+    archive = _archive(request)
+    if what == "reports":
+        grid = queries.timeliness_grid(
+            archive,
+            today=access.today(),
+            region=region,
+            first_year=request.app.state.first_year,
+        )
+        text = exporting.csv_text(exporting.report_rows(grid), exporting.REPORT_COLUMNS)
+    else:
+        found = queries.findings(archive, region=region)
+        text = exporting.csv_text(exporting.finding_rows(found), exporting.FINDING_COLUMNS)
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="gkwatch-{what}.csv"'},
+    )
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def docs(request: Request) -> HTMLResponse:
+    from gkwatch.web.app import html
+
+    schema = request.app.openapi()
+    endpoints = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "params": [
+                {
+                    "name": p["name"],
+                    "in": p["in"],
+                    "required": p.get("required", False),
+                    "type": _type_of(p.get("schema", {})),
+                }
+                for p in op.get("parameters", [])
+            ],
+        }
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
+    return html(request, "api_docs.html", {"endpoints": endpoints, "title": "API 文档"})
+
+
+def _type_of(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return " | ".join(str(v) for v in schema["enum"])
+    if "anyOf" in schema:
+        return " | ".join(_type_of(s) for s in schema["anyOf"] if s.get("type") != "null")
+    return str(schema.get("type", ""))

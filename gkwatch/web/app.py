@@ -1,0 +1,129 @@
+"""The FastAPI application: pages (Chinese, server-rendered), the JSON API, static files."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from gkwatch import access, labels, queries, summary
+from gkwatch.errors import QueryError
+
+if TYPE_CHECKING:
+    from storage import Archive
+
+PACKAGE = Path(__file__).resolve().parent.parent
+TEMPLATES = Jinja2Templates(directory=str(PACKAGE / "templates"))
+TEMPLATES.env.globals["labels"] = labels
+
+
+class OverviewCache:
+    """The overview, rebuilt when the archive's counts change or after ``ttl`` seconds.
+
+    Building it reads every report of the archive; pages must answer fast on a big archive,
+    and the archive only changes when a crawl or a check run writes to it.
+    """
+
+    def __init__(self, archive: Archive, first_year: int, ttl: float = 60.0) -> None:
+        self._archive = archive
+        self._first_year = first_year
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._value: summary.Overview | None = None
+        self._key: Any = None
+        self._built = 0.0
+
+    def _fingerprint(self) -> Any:
+        counts = self._archive.info().get("counts", {})
+        return tuple(sorted(counts.items()))
+
+    def get(self) -> summary.Overview:
+        with self._lock:
+            key = self._fingerprint()
+            fresh = time.monotonic() - self._built < self._ttl
+            if self._value is None or key != self._key or not fresh:
+                self._value = summary.build(
+                    self._archive, access.today(), first_year=self._first_year
+                )
+                self._key, self._built = key, time.monotonic()
+            return self._value
+
+
+def create_app(
+    open_archive: Callable[[], Archive],
+    *,
+    first_year: int = queries.FIRST_YEAR,
+    warm: bool = True,
+) -> FastAPI:
+    """The dashboard over the archive ``open_archive()`` returns (opened at start-up)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        archive = open_archive()
+        app.state.archive = archive
+        app.state.first_year = first_year
+        app.state.overview = OverviewCache(archive, first_year)
+        if warm:  # the first visitor should not wait for the overview of a big archive
+            threading.Thread(target=app.state.overview.get, daemon=True).start()
+        try:
+            yield
+        finally:
+            archive.close()
+
+    app = FastAPI(
+        title="gkwatch",
+        summary="政府信息公开工作年度报告监测 — 只读 JSON API",
+        version=_version(),
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI loads from a CDN; /api/docs is a local page instead
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.mount("/static", StaticFiles(directory=str(PACKAGE / "web" / "static")), name="static")
+
+    from gkwatch.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_exception_handler(LookupError, _not_found)
+    app.add_exception_handler(QueryError, _bad_request)
+    return app
+
+
+def _version() -> str:
+    from gkwatch import __version__
+
+    return __version__
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+
+def _error(request: Request, status: int, title: str, exc: Exception) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+    return TEMPLATES.TemplateResponse(
+        request, "error.html", {"title": title, "message": str(exc)}, status_code=status
+    )
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _error(request, 404, "未找到", exc)
+
+
+async def _bad_request(request: Request, exc: Exception) -> Response:
+    return _error(request, 400, "请求有误", exc)
+
+
+def html(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
+    response: HTMLResponse = TEMPLATES.TemplateResponse(request, name, context)
+    return response

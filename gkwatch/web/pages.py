@@ -1,0 +1,279 @@
+"""The dashboard's pages (Chinese, server-rendered). Every page reads; none writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from gkwatch import access, labels, queries, render
+from gkwatch.diff import compare
+from gkwatch.web import charts
+from gkwatch.web.app import html
+
+if TYPE_CHECKING:
+    from storage import Archive
+
+router = APIRouter(include_in_schema=False)
+
+#: Rows of the timeliness grid on one page; beyond that the region pages take over.
+GRID_LIMIT = 60
+#: Findings listed on one page of the findings view.
+PAGE_SIZE = 100
+
+#: The key figures charted on an agency page: (title, table, row, column) or a prose key.
+KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
+    ("本年新收申请（件）", "applications", "new_received", "total"),
+    ("予以公开（件）", "applications", "granted", "total"),
+    ("行政复议（件）", "appeals", "review", "total"),
+    ("行政诉讼·直接起诉（件）", "appeals", "litigation_direct", "total"),
+    ("行政处罚决定（件）", "active", "punishment", "decisions"),
+    ("主动公开信息（条）", "prose", "active_items", ""),
+)
+
+
+def _archive(request: Request) -> Archive:
+    archive: Archive = request.app.state.archive
+    return archive
+
+
+def grid_rows(
+    cells: Iterable[queries.Timeliness], limit: int | None = None
+) -> tuple[list[int], list[dict[str, Any]], int]:
+    """Group grid cells by agency: (years, rows of {agency, cells: {year: cell}}, total rows)."""
+    rows: dict[str, dict[str, Any]] = {}
+    years: set[int] = set()
+    for cell in cells:
+        years.add(cell.year)
+        row = rows.setdefault(cell.agency.id, {"agency": cell.agency, "cells": {}})
+        row["cells"][cell.year] = cell
+    ordered = sorted(rows.values(), key=lambda r: (r["agency"].region, r["agency"].id))
+    total = len(ordered)
+    return sorted(years), ordered[:limit] if limit else ordered, total
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> HTMLResponse:
+    data = request.app.state.overview.get()
+    years, rows, total = grid_rows(data.grid, GRID_LIMIT)
+    kinds = sorted(data.by_kind_severity)
+    return html(
+        request,
+        "overview.html",
+        {
+            "title": "总览",
+            "data": data,
+            "kinds": kinds,
+            "years": years,
+            "rows": rows,
+            "total_rows": total,
+            "bars": charts.status_bars(data.by_year),
+        },
+    )
+
+
+@router.get("/agencies", response_class=HTMLResponse)
+def agency_list(
+    request: Request, region: str | None = None, level: str | None = None
+) -> HTMLResponse:
+    found = _archive(request).agencies(region=region or None, level=level or None)
+    return html(
+        request,
+        "agencies.html",
+        {"title": "机关", "agencies": found, "region": region or "", "level": level or ""},
+    )
+
+
+@router.get("/agencies/{agency_id}", response_class=HTMLResponse)
+def agency(request: Request, agency_id: str) -> HTMLResponse:
+    archive = _archive(request)
+    found = archive.agency(agency_id)
+    grid = queries.timeliness_grid(
+        archive,
+        today=access.today(),
+        agencies=[found],
+        agency_id=agency_id,
+        first_year=request.app.state.first_year,
+    )
+    records = {info.year: record for info, record in archive.latest_records(agency_ids=[found.id])}
+    failing = {year: len(r.failing_identities) for year, r in records.items()}
+    years = sorted({c.year for c in grid} | set(records))
+    figures = [
+        charts.line_chart([(y, _figure(records.get(y), spec)) for y in years], spec[0])
+        for spec in KEY_FIGURES
+    ]
+    return html(
+        request,
+        "agency.html",
+        {
+            "title": found.name,
+            "agency": found,
+            "grid": sorted(grid, key=lambda c: c.year, reverse=True),
+            "failing": failing,
+            "templates": {y: r.template for y, r in records.items()},
+            "charts": figures,
+            "findings": archive.findings(agency_id=agency_id),
+        },
+    )
+
+
+def _figure(record: Any, spec: tuple[str, str, str, str]) -> float | None:
+    if record is None:
+        return None
+    _, table, row, column = spec
+    value = record.prose.get(row) if table == "prose" else record.cell(table, row, column)
+    return None if value is None else float(value)
+
+
+@router.get("/reports/{agency_id}/{year}", response_class=HTMLResponse)
+def report(request: Request, agency_id: str, year: int, version: int | None = None) -> HTMLResponse:
+    archive = _archive(request)
+    view = queries.report_view(archive, agency_id, year, version=version, today=access.today())
+    pairs = list(zip(view.versions, view.versions[1:], strict=False))
+    diffs = [compare(a.record, b.record, a.number, b.number) for a, b in reversed(pairs)]
+    return html(
+        request,
+        "report.html",
+        {
+            "title": f"{view.agency.name} {year} 年度报告",
+            "view": view,
+            "record": view.record,
+            "tables": render.tables(view.record),
+            "prose": render.prose(view.record),
+            "diffs": diffs,
+            "findings": archive.findings(agency_id=agency_id, year=year),
+        },
+    )
+
+
+@router.get("/reports/{agency_id}/{year}/document")
+def document(request: Request, agency_id: str, year: int, version: int | None = None) -> Response:
+    """The stored original bytes of the report (as fetched), for reading or download."""
+    archive = _archive(request)
+    view = queries.report_view(archive, agency_id, year, version=version, today=access.today())
+    stored = archive.document(view.version.document_sha)
+    media = stored.content_type or "application/octet-stream"
+    # served as an attachment unless plain or PDF: a stored page must not run in our origin
+    inline = media.split(";")[0].strip() in {"application/pdf", "text/plain"}
+    disposition = "inline" if inline else "attachment"
+    name = f"{agency_id}-{year}-v{view.version.number}{_suffix(media)}"
+    return Response(
+        stored.data,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+        },
+    )
+
+
+def _suffix(media: str) -> str:
+    kind = media.split(";")[0].strip()
+    return {
+        "text/html": ".html",
+        "application/pdf": ".pdf",
+        "text/plain": ".txt",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+        "application/msword": ".doc",
+    }.get(kind, "")
+
+
+@router.get("/findings", response_class=HTMLResponse)
+def findings(
+    request: Request,
+    kind: str | None = None,
+    severity: str | None = None,
+    state: str = "open",
+    agency: str | None = None,
+    year: str | None = None,
+    region: str | None = None,
+    page: int = 1,
+) -> HTMLResponse:
+    year_value = int(year) if year and year.strip().isdigit() else None
+    found = queries.findings(
+        _archive(request),
+        kind=kind or None,
+        severity=severity or None,
+        open_only=state == "open",
+        agency_id=agency or None,
+        year=year_value,
+        region=region or None,
+    )
+    if state == "resolved":
+        found = [f for f in found if f.state != "open"]
+    data = request.app.state.overview.get()
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    query = {
+        "kind": kind or "",
+        "severity": severity or "",
+        "state": state,
+        "agency": agency or "",
+        "year": year or "",
+        "region": region or "",
+    }
+    return html(
+        request,
+        "findings.html",
+        {
+            "title": "发现的问题",
+            "findings": shown,
+            "total": len(found),
+            "page": page,
+            "pages": pages,
+            "query": query,
+            "kinds": sorted(
+                set(labels.KINDS) | set(data.by_kind_severity) | ({kind} if kind else set())
+            ),
+            "regions": [r.region for r in data.regions],
+        },
+    )
+
+
+@router.get("/regions", response_class=HTMLResponse)
+def regions(request: Request) -> HTMLResponse:
+    data = request.app.state.overview.get()
+    return html(request, "regions.html", {"title": "地区", "regions": data.regions})
+
+
+@router.get("/regions/{region}", response_class=HTMLResponse)
+def region(request: Request, region: str) -> HTMLResponse:
+    archive = _archive(request)
+    members: Sequence[Any] = archive.agencies(region=region)
+    if not members:
+        raise LookupError(f"没有地区为 {region!r} 的机关")
+    grid = queries.timeliness_grid(
+        archive,
+        today=access.today(),
+        agencies=members,
+        region=region,
+        first_year=request.app.state.first_year,
+    )
+    years, rows, total = grid_rows(grid)
+    open_findings = queries.findings(archive, region=region, open_only=True)
+    return html(
+        request,
+        "region.html",
+        {
+            "title": region,
+            "region": region,
+            "years": years,
+            "rows": rows,
+            "total_rows": total,
+            "bars": charts.status_bars(_by_year(grid)),
+            "findings": open_findings[:50],
+            "open_findings": len(open_findings),
+        },
+    )
+
+
+def _by_year(grid: Iterable[queries.Timeliness]) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {}
+    for cell in grid:
+        counts = out.setdefault(cell.year, {})
+        counts[cell.status] = counts.get(cell.status, 0) + 1
+    return out

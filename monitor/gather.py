@@ -1,0 +1,258 @@
+"""From the archive to the pure checks: one streaming pass over the latest records (ordered by
+agency and year, so the previous year of an agency is always the record just before), then
+small targeted reads for what only a few reports need (fetch logs, old versions, texts of
+copy candidates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from monitor.checks import (
+    carryover,
+    changed,
+    copied,
+    crawl_failing,
+    identity,
+    in_force,
+    jump,
+    late,
+    missing,
+    prose_mismatch,
+    removed,
+)
+from monitor.inputs import AgencyFacts, CrawlAttempt, ReportFacts
+from monitor.settings import Settings
+from parser.record import Report
+from storage import Archive, FetchRecord, FindingState, ReportInfo
+
+_OK = range(200, 400)
+CHINA = ZoneInfo("Asia/Shanghai")
+#: a list fetched this shortly before the report was first seen belongs to the same crawl
+_SAME_CRAWL = dt.timedelta(minutes=30)
+
+
+def agency_facts(archive: Archive) -> dict[str, AgencyFacts]:
+    return {
+        a.id: AgencyFacts(a.id, a.name, a.level, a.region, a.deadline, a.since)
+        for a in archive.agencies()
+    }
+
+
+def _slim(report: Report) -> Report:
+    """Just what the cross-year checks need of the previous year (keeps memory flat)."""
+    return Report(
+        agency=report.agency,
+        year=report.year,
+        signed_on=None,
+        template=report.template,
+        active=report.active,
+        applications=report.applications,
+        cell_flags=report.cell_flags,
+    )
+
+
+def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[FindingState]:
+    """Every finding the enabled checks produce now."""
+    kinds = set(settings.kinds)
+    agencies = agency_facts(archive)
+    names = {a.id: a.name for a in agencies.values()}
+    out: list[FindingState] = []
+    present: set[tuple[str, int]] = set()
+    facts: list[ReportFacts] = []
+    versioned: list[ReportInfo] = []
+    index = copied.CopyIndex(
+        threshold=settings.copy_threshold,
+        shingle=settings.copy_shingle,
+        min_shingles=settings.copy_min_shingles,
+    )
+    prev_id: str | None = None
+    prev: Report | None = None
+    prev_figures: dict[str, float] = {}
+    for info, record in archive.latest_records():
+        present.add((info.agency_id, info.year))
+        facts.append(_facts(info, record))
+        if info.versions > 1:
+            versioned.append(info)
+        name = names.get(info.agency_id)
+        if "identity" in kinds:
+            out += identity.check_report(info.agency_id, record, name)
+        if "prose_mismatch" in kinds:
+            out += prose_mismatch.check_report(info.agency_id, record)
+        figures = jump.figures(record) if "jump" in kinds else {}
+        if prev is not None and prev_id == info.agency_id and prev.year == info.year - 1:
+            if "carryover" in kinds:
+                out += carryover.check(info.agency_id, prev, record)
+            if "in_force" in kinds:
+                out += in_force.check(info.agency_id, prev, record)
+            if "jump" in kinds:
+                out += jump.check(
+                    info.agency_id, info.year, prev_figures, figures, settings.jump_rule, name
+                )
+        if "copied" in kinds:
+            index.add(copied.DocRef(info.agency_id, info.year), record.narrative)
+        prev_id, prev, prev_figures = info.agency_id, _slim(record), figures
+    today = now.astimezone(CHINA).date()  # deadlines are dates in China
+    if kinds & {"missing", "due"}:
+        found = missing.check(
+            agencies.values(),
+            present,
+            today,
+            grace_days=settings.grace_days,
+            due_days=settings.due_days if "due" in kinds else 0,
+            first_year=settings.first_year,
+        )
+        out += [f for f in found if f.kind in kinds]
+    if "late" in kinds:
+        out += late.check(_with_crawl_evidence(archive, facts, agencies), agencies)
+    if "removed" in kinds:
+        out += removed.check(_with_removal_status(archive, facts), agencies)
+    if "changed" in kinds:
+        out += _changed(archive, versioned, names)
+    if "copied" in kinds:
+        out += _copied(archive, index, settings, names)
+    if "crawl_failing" in kinds:
+        out += crawl_failing.check(
+            crawl_histories(archive, agencies), failures=settings.crawl_failures, names=names
+        )
+    return out
+
+
+def _facts(info: ReportInfo, record: Report) -> ReportFacts:
+    return ReportFacts(
+        agency_id=info.agency_id,
+        year=info.year,
+        url=info.url,
+        first_seen=info.first_seen,
+        published_on=info.published_on,
+        list_date=info.list_date,
+        signed_on=record.signed_on,
+        status=info.status,
+        removed_at=info.removed_at,
+    )
+
+
+def absent_at(
+    report: ReportFacts, lists: set[str], log: Iterable[FetchRecord]
+) -> dt.datetime | None:
+    """The last successful fetch of one of the agency's lists from an earlier crawl than the
+    one that first saw the report: that crawl looked and the report was not there."""
+    log = list(log)
+    first_runs = {
+        f.crawl_run_id for f in log if f.url == report.url and f.fetched_at <= report.first_seen
+    }
+    earlier = [
+        f.fetched_at
+        for f in log
+        if f.url in lists
+        and f.status in _OK
+        and f.fetched_at < report.first_seen
+        and (f.crawl_run_id not in first_runs if f.crawl_run_id else True)
+        and report.first_seen - f.fetched_at > _SAME_CRAWL
+    ]
+    return max(earlier, default=None)
+
+
+def _with_crawl_evidence(
+    archive: Archive, facts: list[ReportFacts], agencies: Mapping[str, AgencyFacts]
+) -> list[ReportFacts]:
+    """Fills ``absent_at`` — read only for reports first seen after their deadline (the only
+    ones for which the crawler's observation can matter)."""
+    out = []
+    for report in facts:
+        agency = agencies.get(report.agency_id)
+        if agency is None or report.first_seen.date() <= agency.due(report.year):
+            out.append(report)
+            continue
+        lists = set(archive.agency(report.agency_id).report_lists)
+        lists |= set(archive.agency(report.agency_id).discovered_lists)
+        log = archive.fetches(agency_id=report.agency_id, limit=2000)
+        found = absent_at(report, lists, log)
+        out.append(replace(report, absent_at=found))
+    return out
+
+
+def _with_removal_status(archive: Archive, facts: list[ReportFacts]) -> list[ReportFacts]:
+    out = []
+    for report in facts:
+        if report.status == "removed":
+            last = archive.fetches(url=report.url, limit=1)
+            status = last[0].status if last and last[0].status in (404, 410) else None
+            report = replace(report, removed_status=status)
+        out.append(report)
+    return out
+
+
+def _changed(
+    archive: Archive, versioned: list[ReportInfo], names: Mapping[str, str]
+) -> list[FindingState]:
+    out = []
+    for info in versioned:
+        versions = archive.versions(info.id)
+        for old, new in itertools.pairwise(versions):
+            out += changed.check(
+                info.agency_id,
+                info.year,
+                new.number,
+                old.record,
+                new.record,
+                names.get(info.agency_id),
+            )
+    return out
+
+
+def _copied(
+    archive: Archive, index: copied.CopyIndex, settings: Settings, names: Mapping[str, str]
+) -> list[FindingState]:
+    pairs = index.candidates()
+    refs = {ref for pair in pairs for ref in pair}
+    if not refs:
+        return []
+    texts: dict[copied.DocRef, str] = {}
+    wanted_agencies = sorted({r.agency_id for r in refs})
+    wanted_years = sorted({r.year for r in refs})
+    for info, record in archive.latest_records(years=wanted_years, agency_ids=wanted_agencies):
+        ref = copied.DocRef(info.agency_id, info.year)
+        if ref in refs:
+            texts[ref] = record.narrative
+    return copied.verify(
+        pairs, texts, threshold=settings.copy_threshold, shingle=settings.copy_shingle, names=names
+    )
+
+
+def crawl_histories(
+    archive: Archive, agencies: Mapping[str, AgencyFacts], runs: int = 20, window: int = 100_000
+) -> dict[str, list[CrawlAttempt]]:
+    """Per agency, the outcome of each recent finished crawl run that included it. A run's
+    outcome for an agency comes from its fetches (ok when any page answered 2xx/3xx); the
+    number of reports its lists showed comes from the run's stats when the crawler wrote
+    ``stats["agencies"][id]["listed"]``."""
+    finished = [r for r in reversed(archive.crawl_runs(runs)) if r.finished_at is not None]
+    if not finished:
+        return {}
+    run_ids = {r.id for r in finished}
+    outcome: dict[tuple[int, str], list[FetchRecord]] = defaultdict(list)
+    for fetch in archive.fetches(limit=window):
+        if fetch.crawl_run_id in run_ids and fetch.agency_id:
+            outcome[(fetch.crawl_run_id, fetch.agency_id)].append(fetch)
+    histories: dict[str, list[CrawlAttempt]] = defaultdict(list)
+    for run in finished:
+        per_agency = run.stats.get("agencies") if isinstance(run.stats, dict) else None
+        for agency_id in run.agency_ids or tuple(agencies):
+            log = outcome.get((run.id, agency_id))
+            if not log:
+                continue  # no trace of it in this run: neither a failure nor a success
+            ok = any(f.status in _OK for f in log)
+            error = next((f.error or f"HTTP {f.status}" for f in log if f.status not in _OK), None)
+            listed = None
+            if isinstance(per_agency, dict) and isinstance(per_agency.get(agency_id), dict):
+                value = per_agency[agency_id].get("listed")
+                listed = value if isinstance(value, int) else None
+            histories[agency_id].append(
+                CrawlAttempt(run.id, run.started_at, ok, None if ok else error, listed)
+            )
+    return dict(histories)

@@ -1,0 +1,108 @@
+"""Where the report starts and ends inside its page, and its narrative sections.
+
+The report starts at its title (or, without one, at its first section) and ends at the date
+under the signature or at the first piece of page furniture after it (``扫一扫…``,
+``相关词条``, print/close links, ``上一篇``…). Sections are the headings and paragraphs in
+between, without the tables, their captions and the signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parser.document import Block
+from parser.metadata import find_title, is_signature_date
+from parser.record import Section
+
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}部分)"
+)
+_LEGACY_HEADINGS = ("概述", "基本情况", "总体情况", "主动公开政府信息的情况", "依申请公开", "改进措施")
+_FURNITURE = re.compile(
+    r"^(?:扫一扫在手机上查看当前页面|相关词条|热门词条|相关链接|相关文章|相关信息|相关文件|打印本页|"
+    r"【?打印】?|【?关闭】?|关闭窗口|上一篇|下一篇|分享到|网站地图|版权所有|主办单位|联系我们|联络我们|"
+    r"返回顶部|【字体|字号[:：]|扫一扫)"
+)
+_BULLET = re.compile(r"^[•·●▪]\s*")
+_FIRST_SECTION = re.compile(r"^(?:一[、.．]|[(（]一[)）]|概述)")
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: int
+    end: int
+    title_index: int | None
+    title: str | None
+    signature_index: int | None
+
+
+def is_heading(text: str) -> bool:
+    if len(text) > 40:
+        return False
+    if _HEADING.match(text):
+        return "。" not in text[:-1]
+    return text in _LEGACY_HEADINGS or (len(text) <= 16 and text.endswith(_LEGACY_HEADINGS))
+
+
+def scope(blocks: tuple[Block, ...], html: bool) -> Scope:
+    paragraphs = [(i, b.text) for i, b in enumerate(blocks) if b.cells is None]
+    first_heading = next((i for i, t in paragraphs if _FIRST_SECTION.match(t) and is_heading(t)), None)
+    title = find_title(paragraphs, first_heading)
+    if title is not None:
+        start = title[0]
+    elif html:
+        intro = next((i for i, t in paragraphs if "信息公开条例" in t), None)
+        options = [i for i in (intro, first_heading) if i is not None]
+        start = min(options) if options else 0
+    else:
+        start = 0
+    end = len(blocks)
+    for i, text in paragraphs:
+        if i > start and _FURNITURE.match(text):
+            end = i
+            break
+    last_row = max((i for i, b in enumerate(blocks[:end]) if b.cells is not None and i >= start), default=start)
+    signature = None
+    for i, text in paragraphs:
+        if last_row <= i < end and i > start and is_signature_date(text):
+            signature = i
+    if signature is not None:
+        end = signature + 1
+    return Scope(start, end, title[0] if title else None, title[1] if title else None, signature)
+
+
+def build_sections(
+    blocks: tuple[Block, ...], where: Scope, table_blocks: frozenset[int]
+) -> tuple[Section, ...]:
+    out: list[Section] = []
+    heading = ""
+    paragraphs: list[str] = []
+    skip = {where.title_index, where.signature_index}
+    if where.signature_index is not None:
+        before = where.signature_index - 1
+        text = blocks[before].text if before >= 0 else ""
+        if blocks[before].cells is None and len(text) <= 30 and not is_heading(text) and "。" not in text:
+            skip.add(before)
+    for i in range(where.start, where.end):
+        block = blocks[i]
+        if block.cells is not None or i in skip:
+            continue
+        text = _BULLET.sub("", block.text).strip()
+        if not text:
+            continue
+        if is_heading(text):
+            if heading or paragraphs:
+                out.append(Section(heading, tuple(paragraphs)))
+            heading, paragraphs = text, []
+            continue
+        if i in table_blocks:
+            continue
+        paragraphs.append(text)
+    if heading or paragraphs:
+        out.append(Section(heading, tuple(paragraphs)))
+    return tuple(s for s in out if s.paragraphs or not _is_table_heading(s.heading))
+
+
+def _is_table_heading(heading: str) -> bool:
+    return heading.startswith(("二、", "三、", "四、")) and len(heading) <= 30

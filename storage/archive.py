@@ -1,0 +1,395 @@
+"""``Archive``: the only door to the database. One transaction per method call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from parser.record import Report
+from storage import agencies as _agencies
+from storage import crawllog as _crawllog
+from storage import findings as _findings
+from storage import leases as _leases
+from storage import reports as _reports
+from storage import schema as _schema
+from storage.documents import DocumentStore
+from storage.engine import Database
+from storage.types import (
+    Agency,
+    Alert,
+    CellValue,
+    CrawlRun,
+    FetchRecord,
+    Finding,
+    FindingState,
+    JobRun,
+    Lease,
+    RegistryImport,
+    ReportInfo,
+    ReportObservation,
+    StoredDocument,
+    StoreResult,
+    SyncResult,
+    Version,
+)
+
+#: ``parse(data, url, content_type) -> Report`` — what ``reparse`` re-derives records with.
+ParseFn = Callable[[bytes, str | None, str | None], Report]
+
+
+class Archive:
+    """Agencies, documents, fetches, reports, versions, cells, findings and the alert outbox.
+
+    Open with ``Archive.open(url)``; use as a context manager or call ``close()``.
+    """
+
+    def __init__(self, db: Database, documents: DocumentStore) -> None:
+        self._db = db
+        self._docs = documents
+
+    # -- opening and schema --------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, url: str, *, document_dir: Path | None = None, check_schema: bool = True
+    ) -> Archive:
+        """Connect to the archive at ``url`` (a SQLAlchemy URL).
+
+        ``check_schema`` raises ``SchemaBehind`` (naming ``gkwatch db upgrade``) when migrations
+        are pending. ``document_dir`` stores new document bytes as files under that directory
+        instead of in the database (documents already in the database stay readable).
+        """
+        db = Database(url)
+        try:
+            if check_schema:
+                _schema.check(db.engine, url)
+        except BaseException:
+            db.dispose()
+            raise
+        return cls(db, DocumentStore(document_dir))
+
+    @staticmethod
+    def upgrade(url: str, revision: str = "head") -> str:
+        """Apply the migrations up to ``revision`` (default head); returns the new revision."""
+        return _schema.upgrade(url, revision)
+
+    @staticmethod
+    def downgrade(url: str, revision: str = "base") -> str | None:
+        """Undo migrations down to ``revision`` (default: empty database)."""
+        return _schema.downgrade(url, revision)
+
+    def info(self) -> dict[str, Any]:
+        """``url`` (password hidden), ``backend``, ``revision``, ``head``, ``counts`` per table,
+        ``document_dir``."""
+        with self._db.read() as s:
+            out = _schema.info(s, self._db)
+        out["document_dir"] = str(self._docs.directory) if self._docs.directory else None
+        return out
+
+    def close(self) -> None:
+        self._db.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- agencies ------------------------------------------------------------------------
+    def import_registry(self, path: str | Path) -> RegistryImport:
+        """Import the registry YAML: adds new agencies and updates changed ones in place; never
+        deletes. All or nothing: any problem raises ``RegistryError`` (file, line, reason)."""
+        return self._db.write(lambda s: _agencies.import_file(s, Path(path)))
+
+    def agencies(
+        self,
+        *,
+        region: str | None = None,
+        level: str | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> list[Agency]:
+        """Agencies ordered by id; ``region`` matches the region path and everything below it."""
+        with self._db.read() as s:
+            return _agencies.select_agencies(s, region=region, level=level, ids=ids)
+
+    def agency(self, agency_id: str) -> Agency:
+        """One agency; ``NotFound`` when the registry has no such id."""
+        with self._db.read() as s:
+            return _agencies.get(s, agency_id)
+
+    def set_discovered_lists(self, agency_id: str, urls: list[str]) -> None:
+        """Remember the report-list URLs the crawler found for an agency (replaces the old)."""
+        self._db.write(lambda s: _agencies.set_discovered(s, agency_id, urls))
+
+    # -- documents and fetches -------------------------------------------------------------
+    def put_document(self, data: bytes, content_type: str | None) -> str:
+        """Store raw bytes (zlib-compressed, deduplicated); returns their sha256."""
+        return self._db.write(lambda s: self._docs.put(s, data, content_type))
+
+    def put_documents(self, items: Iterable[tuple[bytes, str | None]]) -> list[str]:
+        """``put_document`` for many documents in one transaction (bulk loads)."""
+        batch = list(items)
+        return self._db.write(lambda s: [self._docs.put(s, d, ct) for d, ct in batch])
+
+    def document(self, sha: str) -> StoredDocument:
+        """The stored bytes of a document; ``NotFound`` when unknown."""
+        with self._db.read() as s:
+            return self._docs.get(s, sha)
+
+    def has_document(self, sha: str) -> bool:
+        with self._db.read() as s:
+            return self._docs.exists(s, sha)
+
+    def record_fetch(self, fetch: FetchRecord) -> int:
+        """Log one fetch attempt; returns its id."""
+        return self._db.write(lambda s: _crawllog.record_fetch(s, fetch))
+
+    def last_fetch(self, url: str) -> FetchRecord | None:
+        """The latest successful (200) fetch of ``url``, for conditional requests."""
+        with self._db.read() as s:
+            return _crawllog.last_fetch(s, url)
+
+    def fetches(
+        self, *, agency_id: str | None = None, url: str | None = None, limit: int = 100
+    ) -> list[FetchRecord]:
+        """Fetch attempts, newest first."""
+        with self._db.read() as s:
+            return _crawllog.fetches(s, agency_id=agency_id, url=url, limit=limit)
+
+    # -- reports and versions ------------------------------------------------------------
+    def store_report(self, obs: ReportObservation) -> StoreResult:
+        """Record one observation of a report. A new version is made only when the content
+        (cells + normalised narrative, agency, year, signed_on) differs from the current
+        version; otherwise the current version's ``last_seen`` moves. A removed report seen
+        again becomes present."""
+        return self._db.write(lambda s: _reports.store(s, obs))
+
+    def store_reports(self, observations: Iterable[ReportObservation]) -> list[StoreResult]:
+        """``store_report`` for many observations in one transaction (bulk loads, imports of
+        existing archives): all are stored or none."""
+        batch = list(observations)
+        return self._db.write(lambda s: [_reports.store(s, o) for o in batch])
+
+    def mark_missing(self, url: str, status: int, seen_at: dt.datetime) -> int:
+        """The report page at ``url`` answered ``status`` (404/410) or left its list: its
+        report becomes ``removed``. Returns how many reports were marked."""
+        return self._db.write(lambda s: _reports.mark_missing(s, url, status, seen_at))
+
+    def reports(
+        self,
+        *,
+        agency_id: str | None = None,
+        year: int | None = None,
+        region: str | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> list[ReportInfo]:
+        """Reports ordered by agency and year."""
+        with self._db.read() as s:
+            return _reports.select_reports(
+                s, agency_id=agency_id, year=year, region=region, ids=ids
+            )
+
+    def report(self, agency_id: str, year: int) -> ReportInfo:
+        """The report of an agency for a year; ``NotFound`` when none was seen."""
+        with self._db.read() as s:
+            return _reports.get(s, agency_id, year)
+
+    def versions(self, report_id: int) -> list[Version]:
+        """Every version of a report, oldest first."""
+        with self._db.read() as s:
+            return _reports.versions(s, report_id)
+
+    def version(self, report_id: int, number: int) -> Version:
+        """One version; ``NotFound`` when there is no such number."""
+        with self._db.read() as s:
+            return _reports.version(s, report_id, number)
+
+    def latest_records(
+        self, *, years: Iterable[int] | None = None, agency_ids: Iterable[str] | None = None
+    ) -> Iterator[tuple[ReportInfo, Report]]:
+        """Stream ``(report, record of its latest version)`` ordered by agency and year."""
+        with self._db.read() as s:
+            yield from _reports.latest_records(s, years=years, agency_ids=agency_ids)
+
+    def reparse(
+        self,
+        parse: ParseFn,
+        *,
+        force: bool = False,
+        parser_version: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        on_error: Callable[[int, int, Exception], None] | None = None,
+    ) -> int:
+        """Re-derive the record and cells of every version whose ``parser_version`` differs from
+        ``parser_version`` (default: the version of what ``parse`` returns), or of every version
+        with ``force``, from the stored documents. Calls ``parse(data, url, content_type)``.
+
+        Each version is updated in its own transaction, so an interrupted reparse keeps what it
+        did. ``progress(done, total)`` is called after each version; a ``ValueError`` from
+        ``parse`` goes to ``on_error(report_id, number, error)`` (or is raised when no handler is
+        given) and leaves that version as it was. Returns the number of versions re-derived.
+        """
+        return _reports.reparse(
+            self._db,
+            self._docs,
+            parse,
+            force=force,
+            parser_version=parser_version,
+            progress=progress,
+            on_error=on_error,
+        )
+
+    def cells(
+        self,
+        *,
+        table: str | None = None,
+        row: str | None = None,
+        column: str | None = None,
+        agency_ids: Iterable[str] | None = None,
+        years: Iterable[int] | None = None,
+        latest_only: bool = True,
+    ) -> list[CellValue]:
+        """Table cells across agencies and years (of the latest versions unless
+        ``latest_only=False``), ordered by agency, year and version."""
+        with self._db.read() as s:
+            return _reports.cells(
+                s,
+                table=table,
+                row=row,
+                column=column,
+                agency_ids=agency_ids,
+                years=years,
+                latest_only=latest_only,
+            )
+
+    def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one read-only SQL statement (e.g. on the views ``latest_versions``,
+        ``t3_totals``) with ``:name`` parameters; rows as dicts. The transaction is rolled back,
+        so nothing it might change is kept."""
+        with self._db.read() as s:
+            return _schema.run_query(s, sql, params)
+
+    # -- findings and alerts -------------------------------------------------------------
+    def sync_findings(
+        self,
+        kinds: Iterable[str],
+        current: Iterable[FindingState],
+        *,
+        now: dt.datetime,
+        scope_agency_ids: Iterable[str] | None = None,
+    ) -> SyncResult:
+        """In one transaction: open new keys (or reopen resolved ones), update ``last_seen`` and
+        evidence of open ones, resolve open findings of ``kinds`` (within ``scope_agency_ids``
+        when given) missing from ``current``. Each open/resolve enqueues one outbox row."""
+        kinds_t = tuple(kinds)
+        current_t = tuple(current)
+        scope = None if scope_agency_ids is None else frozenset(scope_agency_ids)
+        return self._db.write(lambda s: _findings.sync(s, kinds_t, current_t, now, scope))
+
+    def findings(
+        self,
+        *,
+        kind: str | None = None,
+        severity: str | None = None,
+        open_only: bool = False,
+        since: dt.datetime | None = None,
+        agency_id: str | None = None,
+        year: int | None = None,
+    ) -> list[Finding]:
+        """Findings, newest opened first; ``since`` keeps those opened or seen since then."""
+        with self._db.read() as s:
+            return _findings.select_findings(
+                s,
+                kind=kind,
+                severity=severity,
+                open_only=open_only,
+                since=since,
+                agency_id=agency_id,
+                year=year,
+            )
+
+    def finding(self, key: str) -> Finding:
+        """One finding by key; ``NotFound`` when unknown."""
+        with self._db.read() as s:
+            return _findings.get(s, key)
+
+    def due_alerts(self, now: dt.datetime, limit: int = 100) -> list[Alert]:
+        """Undelivered alerts whose next attempt is due and that no deliverer holds a lease on,
+        oldest first. Claim each with ``claim_alert`` before sending it."""
+        with self._db.read() as s:
+            return _findings.due_alerts(s, now, limit)
+
+    def claim_alert(self, alert_id: int, now: dt.datetime, lease_seconds: float) -> bool:
+        """Take a lease on an alert (atomic conditional UPDATE): True for exactly one claimer;
+        False when it is delivered or another deliverer holds an unexpired lease."""
+        return self._db.write(lambda s: _findings.claim(s, alert_id, now, lease_seconds))
+
+    def alert_delivered(self, alert_id: int, now: dt.datetime) -> None:
+        self._db.write(lambda s: _findings.delivered(s, alert_id, now))
+
+    def alert_failed(
+        self, alert_id: int, now: dt.datetime, error: str, next_attempt_at: dt.datetime | None
+    ) -> None:
+        """Record a failed attempt; ``next_attempt_at`` None gives up on the alert."""
+        self._db.write(lambda s: _findings.failed(s, alert_id, now, error, next_attempt_at))
+
+    def alerts(self, *, pending_only: bool = False) -> list[Alert]:
+        """Outbox rows, oldest first; ``pending_only`` keeps the undelivered ones."""
+        with self._db.read() as s:
+            return _findings.alerts(s, pending_only=pending_only)
+
+    # -- crawl runs ----------------------------------------------------------------------
+    def start_crawl_run(
+        self, agency_ids: Iterable[str], *, node: str | None = None, now: dt.datetime | None = None
+    ) -> int:
+        ids = tuple(agency_ids)
+        return self._db.write(lambda s: _crawllog.start_run(s, ids, node, now))
+
+    def finish_crawl_run(
+        self, run_id: int, stats: dict[str, Any], status: str, *, now: dt.datetime | None = None
+    ) -> None:
+        self._db.write(lambda s: _crawllog.finish_run(s, run_id, stats, status, now))
+
+    def crawl_runs(self, limit: int = 20) -> list[CrawlRun]:
+        """Crawl runs, newest first."""
+        with self._db.read() as s:
+            return _crawllog.runs(s, limit)
+
+    # -- leases and job runs (the service) -------------------------------------------------
+    def acquire_lease(self, name: str, holder: str, ttl_seconds: float, now: dt.datetime) -> bool:
+        """Take the lease ``name`` for ``holder`` until now + ttl: True when it was free,
+        expired or already ``holder``'s; False while another holder's lease is live."""
+        return self._db.write(lambda s: _leases.acquire(s, name, holder, ttl_seconds, now))
+
+    def renew_lease(self, name: str, holder: str, ttl_seconds: float, now: dt.datetime) -> bool:
+        """Extend ``holder``'s lease; False when it is no longer ``holder``'s."""
+        return self._db.write(lambda s: _leases.renew(s, name, holder, ttl_seconds, now))
+
+    def release_lease(self, name: str, holder: str) -> None:
+        self._db.write(lambda s: _leases.release(s, name, holder))
+
+    def lease(self, name: str) -> Lease | None:
+        with self._db.read() as s:
+            return _leases.get(s, name)
+
+    def record_job_run(
+        self,
+        job: str,
+        started_at: dt.datetime,
+        finished_at: dt.datetime,
+        status: str,
+        detail: dict[str, Any] | None = None,
+    ) -> int:
+        """Log the outcome of one scheduled job run (shown by ``gkwatch status``)."""
+        return self._db.write(
+            lambda s: _leases.record_run(s, job, started_at, finished_at, status, detail or {})
+        )
+
+    def job_runs(self, *, job: str | None = None, limit: int = 20) -> list[JobRun]:
+        """Job runs, newest first."""
+        with self._db.read() as s:
+            return _leases.runs(s, job, limit)
