@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from parser import parse  # noqa: E402
-from parser.errors import ParserError  # noqa: E402
+from parser import parse
+from parser.errors import ParserError
 
 TABLES = ("active", "applications", "appeals")
 

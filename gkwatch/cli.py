@@ -22,6 +22,8 @@ COMMAND_MODULES: list[str] = [
     "demo",
     "db",
     "crawl",
+    "monitor",
+    "alerts",
 ]
 
 

@@ -170,11 +170,12 @@ def _register_console() -> None:
         return
     from apprise.decorators import notify
 
-    @notify(on="gkwatchconsole", name="gkwatch console")
     def _console(body: str, title: str, notify_type: str, *args: Any, **kwargs: Any) -> bool:
         for sink in _CONSOLE_SINK:
             sink(title, body, notify_type)
         return True
+
+    notify(on="gkwatchconsole", name="gkwatch console")(_console)  # type: ignore[no-untyped-call]
 
     _REGISTERED.append(True)
 

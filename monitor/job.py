@@ -12,7 +12,13 @@ from monitor.settings import load
 from storage import Archive, SyncResult
 
 
-def run_checks(archive: Archive, config: Config, now: dt.datetime | None = None) -> SyncResult:
+def run_checks(
+    archive: Archive,
+    config: Config,
+    now: dt.datetime | None = None,
+    *,
+    kinds: Iterable[str] | None = None,
+) -> SyncResult:
     """Run every enabled check over the archive and record the findings: new problems open,
     known ones get ``last_seen``, cleared ones resolve (each open/resolve queues one alert).
     ``kinds`` limits the run to some kinds (findings of other kinds are left alone)."""

@@ -53,29 +53,48 @@ def build(
                 )
             )
         else:
-            warnings.append(ParseWarning("agency_missing", "the agency could not be found", field="agency"))
+            warnings.append(
+                ParseWarning("agency_missing", "the agency could not be found", field="agency")
+            )
     year, year_inferred = find_year(title, text)
     if year is None:
-        warnings.append(ParseWarning("year_missing", "the year reported on could not be found", field="year"))
+        warnings.append(
+            ParseWarning("year_missing", "the year reported on could not be found", field="year")
+        )
     elif year_inferred:
         warnings.append(
-            ParseWarning("year_inferred", f"no title with the year; {year} is inferred from the text", field="year")
+            ParseWarning(
+                "year_inferred",
+                f"no title with the year; {year} is inferred from the text",
+                field="year",
+            )
         )
-    signed_on = parse_date(blocks[where.signature_index].text) if where.signature_index is not None else None
+    signed_on = (
+        parse_date(blocks[where.signature_index].text)
+        if where.signature_index is not None
+        else None
+    )
 
     table_texts = [blocks[i].text for i in table_blocks]
     template = detect_template(table_texts, year, has_rows=bool(collected.rows))
-    if template == "legacy" and year is not None and year >= 2019 and re.search(
-        r"收到和处理政府信息公开申请情况", text
+    if (
+        template == "legacy"
+        and year is not None
+        and year >= 2019
+        and re.search(r"收到和处理政府信息公开申请情况", text)
     ):
         warnings.append(
-            ParseWarning("tables_missing", "the report has the template sections but no readable tables")
+            ParseWarning(
+                "tables_missing", "the report has the template sections but no readable tables"
+            )
         )
     tables = fill_tables(collected.rows, template)
     warnings += tables.warnings
     for label in collected.unmatched:
         warnings.append(
-            ParseWarning("unmatched_row", f"a table row with numbers matched no template row: '{label[:60]}'")
+            ParseWarning(
+                "unmatched_row", f"a table row with numbers matched no template row: '{label[:60]}'"
+            )
         )
 
     sections = build_sections(blocks, where, table_blocks)

@@ -1,11 +1,11 @@
-"""What one table cell holds: nothing, a blank marker, a number, a label, or something unreadable."""
+"""What one table cell holds: nothing, a blank marker, a number, a label, or junk."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from parser.record import Number
 

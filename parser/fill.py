@@ -46,8 +46,10 @@ def fit(cells: tuple[Cell, ...] | list[Cell], ncols: int) -> list[Cell] | None:
 
 
 def layout(template: str) -> dict[str, dict[str, tuple[str, ...]]]:
-    appeals = dict.fromkeys(spec.APPEAL_GROUPS, spec.APPEAL_COLUMNS)
-    apps = dict.fromkeys(spec.application_rows(template), spec.APPLICATION_COLUMNS)
+    appeals: dict[str, tuple[str, ...]] = dict.fromkeys(spec.APPEAL_GROUPS, spec.APPEAL_COLUMNS)
+    apps: dict[str, tuple[str, ...]] = dict.fromkeys(
+        spec.application_rows(template), spec.APPLICATION_COLUMNS
+    )
     return {"active": dict(spec.active_layout(template)), "applications": apps, "appeals": appeals}
 
 
@@ -99,13 +101,15 @@ def build(rows: tuple[RawRow, ...], template: str) -> Tables:
                 ParseWarning("table_missing", f"table {name} was not found", table=name)
             )
             continue
-        for row_key, columns in tables[name].items():
+        for row_key in tables[name]:
             if (name, row_key) in by_key or name == "appeals":
                 continue
             out.warnings.append(
                 ParseWarning(
-                    "row_missing", f"row {row_key} of table {name} was not found",
-                    table=name, row=row_key,
+                    "row_missing",
+                    f"row {row_key} of table {name} was not found",
+                    table=name,
+                    row=row_key,
                 )
             )
         setattr(out, name, tables[name])
@@ -153,7 +157,9 @@ def _value(out: Tables, table: str, row: str, column: str, cell: Cell) -> Number
         ParseWarning(
             "unreadable_cell",
             f"cell {table}.{row}.{column} could not be read: {cell.text!r}",
-            table=table, row=row, column=column,
+            table=table,
+            row=row,
+            column=column,
         )
     )
     return None
@@ -172,7 +178,7 @@ def _settle(
     numeric = all(c.kind is Kind.NUMBER and c.value is not None and c.value >= 0 for c in tokens)
     vector = None
     if numeric:
-        texts = [c.text.rstrip("件条个项次起人家万元") .replace(",", "") for c in tokens]
+        texts = [c.text.rstrip("件条个项次起人家万元").replace(",", "") for c in tokens]
         vector = resolve(texts, len(places), _checks(name, places, tables, template))
     if vector is not None:
         for (row, column), value in zip(places, vector, strict=True):
@@ -183,7 +189,8 @@ def _settle(
                 "resolved_row",
                 f"{name}.{'/'.join(rows)}: {len(tokens)} numbers ({printed}) for {len(places)} "
                 "cells, resolved by the identities",
-                table=name, row=rows[0] if len(rows) == 1 else None,
+                table=name,
+                row=rows[0] if len(rows) == 1 else None,
             )
         )
         return
@@ -194,7 +201,9 @@ def _settle(
                 "unreadable_cell",
                 f"cell {name}.{row}.{column} could not be read: {len(tokens)} numbers "
                 f"({printed}) for {len(places)} cells and no single reading fits the identities",
-                table=name, row=row, column=column,
+                table=name,
+                row=row,
+                column=column,
             )
         )
 

@@ -25,10 +25,73 @@ from parser.text import blocks_of
 MAX_BYTES = 16 * 1024 * 1024
 
 _SKIP = frozenset(
-    ["script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed", "svg", "select", "option", "button", "input", "textarea", "nav", "footer", "canvas", "map", "audio", "video", "math"]
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "nav",
+        "footer",
+        "canvas",
+        "map",
+        "audio",
+        "video",
+        "math",
+    ]
 )
 _BLOCK = frozenset(
-    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "blockquote", "pre", "center", "main", "aside", "form", "fieldset", "address", "figure", "figcaption", "caption", "header", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "hr", "ucapcontent", "body", "html"]
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "center",
+        "main",
+        "aside",
+        "form",
+        "fieldset",
+        "address",
+        "figure",
+        "figcaption",
+        "caption",
+        "header",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "hr",
+        "ucapcontent",
+        "body",
+        "html",
+    ]
 )
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
@@ -55,7 +118,7 @@ def read(data: bytes, name: str | None = None) -> Document:
     title = normal[0] or None
     blocks: list[Block] = []
     i = 1
-    for text_, cells, table in pieces:
+    for _text, cells, table in pieces:
         if cells is None:
             # Pages that paste a flattened table into <p>s: read those lines as text rows.
             if "|" in normal[i]:
@@ -68,7 +131,11 @@ def read(data: bytes, name: str | None = None) -> Document:
             i += len(cells)
             blocks.append(Block(" ".join(c for c in row if c), row, table))
     return Document(
-        blocks=tuple(blocks), format="html", encoding=encoding, title=title, warnings=tuple(warnings)
+        blocks=tuple(blocks),
+        format="html",
+        encoding=encoding,
+        title=title,
+        warnings=tuple(warnings),
     )
 
 

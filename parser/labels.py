@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 _STRIP = re.compile(r"[\s()（）\[\]【】、.．,，:：;；“”\"'《》<>〈〉·\-—_*#|/]+")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+|\d+)")
@@ -137,13 +138,15 @@ def _appeal(w: str) -> Match | None:
     if rest:
         return None
     group = _first(APPEAL_GROUP_PATTERNS, w)
-    only_group = group is not None and all(
-        k not in w for k in ("结果", "尚未", "总计", "行政诉讼")
-    ) and w.count("复议") + w.count("起诉") <= 2
+    only_group = (
+        group is not None
+        and all(k not in w for k in ("结果", "尚未", "总计", "行政诉讼"))
+        and w.count("复议") + w.count("起诉") <= 2
+    )
     return Match("appeals", group if only_group and group else "*")
 
 
-def context_of(text: str, *, paragraph: bool) -> str | bool | None:
+def context_of(text: str, *, paragraph: bool) -> str | Literal[False] | None:
     """The table an anchor opens: a table name, ``None`` (tables are over), ``False`` (no change).
 
     Anchors are headings and header cells; a sentence with figures in it never is one.

@@ -11,14 +11,20 @@ _TITLE = re.compile(r"(政府)?(信息|政务)公开(工作)?(年度)?(工作)?�
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?")
 _AGENCY_BEFORE = re.compile(r"^(?P<agency>.+?)\s*(?:19|20)\d\d\s*年度?")
 _AGENCY_AFTER = re.compile(r"^(?:19|20)\d\d\s*年度?(?P<agency>.+?)(?:政府)?(?:信息|政务)公开")
-_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。]{0,12}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
+_PERIOD = re.compile(
+    r"统计(?:期限|时限|时间|区间)[^。]{0,12}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日"
+)
 _DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DATE = re.compile(r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
 
 #: A township named inside 《》, “” or () — as in 《人和乡基层政务公开标准目录》.
 _TOWNSHIP = re.compile(r"[《“\"(（]([\u4e00-\u9fff]{1,4}?(?:乡|镇|街道))(?=[\u4e00-\u9fff])")
-_COUNTY = re.compile(r"(?:^|[《“\"(（\s,，、。])([\u4e00-\u9fff]{1,4}?(?:县|区|市))(?=政府|人民政府)")
+_COUNTY = re.compile(
+    r"(?:^|[《“\"(（\s,，、。])([\u4e00-\u9fff]{1,4}?(?:县|区|市))(?=政府|人民政府)"
+)
 _SELF_TOWNSHIP = re.compile(r"[我本全](乡|镇|街道)")
 
 
@@ -36,10 +42,14 @@ def is_title(text: str) -> bool:
     return len(text) <= 80 and bool(_TITLE.search(text)) and "。" not in text
 
 
-def find_title(paragraphs: list[tuple[int, str]], first_heading: int | None) -> tuple[int, str] | None:
+def find_title(
+    paragraphs: list[tuple[int, str]], first_heading: int | None
+) -> tuple[int, str] | None:
     """The title line: the last title-like paragraph before the first section heading."""
     candidates = [
-        (i, t) for i, t in paragraphs if is_title(t) and (first_heading is None or i < first_heading)
+        (i, t)
+        for i, t in paragraphs
+        if is_title(t) and (first_heading is None or i < first_heading)
     ]
     if not candidates and first_heading is None:
         return None
@@ -128,7 +138,9 @@ def is_signature_date(text: str) -> bool:
     rest = _DATE.sub("", stripped, count=1)
     if rest == stripped:
         rest = _CN_DATE.sub("", stripped, count=1)
-    return rest != stripped and (not rest or bool(re.fullmatch(r"[\u4e00-\u9fff()（）]{2,30}", rest)))
+    return rest != stripped and (
+        not rest or bool(re.fullmatch(r"[\u4e00-\u9fff()（）]{2,30}", rest))
+    )
 
 
 def detect_template(texts: list[str], year: int | None, has_rows: bool) -> str:
@@ -136,10 +148,19 @@ def detect_template(texts: list[str], year: int | None, has_rows: bool) -> str:
     if not has_rows:
         return "legacy"
     marks_2019 = sum(
-        joined.count(k) for k in ("新制作数量", "新公开数量", "对外公开总数量", "对外管理服务", "集中采购", "上一年项目数量")
+        joined.count(k)
+        for k in (
+            "新制作数量",
+            "新公开数量",
+            "对外公开总数量",
+            "对外管理服务",
+            "集中采购",
+            "上一年项目数量",
+        )
     )
     marks_2021 = sum(
-        joined.count(k) for k in ("本年制发件数", "本年废止件数", "现行有效件数", "不补正", "收费通知", "缴纳费用")
+        joined.count(k)
+        for k in ("本年制发件数", "本年废止件数", "现行有效件数", "不补正", "收费通知", "缴纳费用")
     )
     if marks_2019 != marks_2021:
         return "2019" if marks_2019 > marks_2021 else "2021"

@@ -20,12 +20,16 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("active_items", re.compile(rf"发布公开信息{_TOTAL}{_N}条"), 1),
     (
         "applications_received",
-        re.compile(rf"(?:收到|受理了?|接收)(?:政府)?信息公开申请(?:数量)?{_TOTAL}{_N}(?:件|起|个|份)"),
+        re.compile(
+            rf"(?:收到|受理了?|接收)(?:政府)?信息公开申请(?:数量)?{_TOTAL}{_N}(?:件|起|个|份)"
+        ),
         1,
     ),
     (
         "applications_received",
-        re.compile(rf"(?:收到|受理了?|接收)依申请(?:公开)?(?:政府)?信息(?:公开)?(?:申请)?{_TOTAL}{_N}(?:件|起|个|份)"),
+        re.compile(
+            rf"(?:收到|受理了?|接收)依申请(?:公开)?(?:政府)?信息(?:公开)?(?:申请)?{_TOTAL}{_N}(?:件|起|个|份)"
+        ),
         1,
     ),
     (
@@ -68,7 +72,11 @@ def extract(paragraphs: list[str]) -> tuple[dict[str, Number], dict[str, str]]:
                     continue
                 number = found.group(1)
                 value: Number = float(number) if "." in number else int(number)
-                if key == "fees_amount" and found.lastindex and found.group(found.lastindex) == "万":
+                if (
+                    key == "fees_amount"
+                    and found.lastindex
+                    and found.group(found.lastindex) == "万"
+                ):
                     value = round(float(value) * 10000, 2)
                 figures[key] = value
                 sources[key] = sentence

@@ -18,7 +18,14 @@ from parser.record import Section
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}部分)"
 )
-_LEGACY_HEADINGS = ("概述", "基本情况", "总体情况", "主动公开政府信息的情况", "依申请公开", "改进措施")
+_LEGACY_HEADINGS = (
+    "概述",
+    "基本情况",
+    "总体情况",
+    "主动公开政府信息的情况",
+    "依申请公开",
+    "改进措施",
+)
 _FURNITURE = re.compile(
     r"^(?:扫一扫在手机上查看当前页面|相关词条|热门词条|相关链接|相关文章|相关信息|相关文件|打印本页|"
     r"【?打印】?|【?关闭】?|关闭窗口|上一篇|下一篇|分享到|网站地图|版权所有|主办单位|联系我们|联络我们|"
@@ -47,7 +54,9 @@ def is_heading(text: str) -> bool:
 
 def scope(blocks: tuple[Block, ...], html: bool) -> Scope:
     paragraphs = [(i, b.text) for i, b in enumerate(blocks) if b.cells is None]
-    first_heading = next((i for i, t in paragraphs if _FIRST_SECTION.match(t) and is_heading(t)), None)
+    first_heading = next(
+        (i for i, t in paragraphs if _FIRST_SECTION.match(t) and is_heading(t)), None
+    )
     title = find_title(paragraphs, first_heading)
     if title is not None:
         start = title[0]
@@ -62,7 +71,9 @@ def scope(blocks: tuple[Block, ...], html: bool) -> Scope:
         if i > start and _FURNITURE.match(text):
             end = i
             break
-    last_row = max((i for i, b in enumerate(blocks[:end]) if b.cells is not None and i >= start), default=start)
+    last_row = max(
+        (i for i, b in enumerate(blocks[:end]) if b.cells is not None and i >= start), default=start
+    )
     signature = None
     for i, text in paragraphs:
         if last_row <= i < end and i > start and is_signature_date(text):
@@ -82,7 +93,12 @@ def build_sections(
     if where.signature_index is not None:
         before = where.signature_index - 1
         text = blocks[before].text if before >= 0 else ""
-        if blocks[before].cells is None and len(text) <= 30 and not is_heading(text) and "。" not in text:
+        if (
+            blocks[before].cells is None
+            and len(text) <= 30
+            and not is_heading(text)
+            and "。" not in text
+        ):
             skip.add(before)
     for i in range(where.start, where.end):
         block = blocks[i]

@@ -97,7 +97,9 @@ def collect(blocks: tuple[Block, ...]) -> Collected:
     return Collected(tuple(rows), frozenset(used), tuple(unmatched))
 
 
-def _match(labels: list[str], pending: list[str], context: str | None, group: str | None) -> Match | None:
+def _match(
+    labels: list[str], pending: list[str], context: str | None, group: str | None
+) -> Match | None:
     if not labels:
         return Match("appeals", "*") if context == "appeals" else None
     for label in reversed(labels):

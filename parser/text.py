@@ -41,10 +41,7 @@ def blocks_of(text: str) -> list[Block]:
         nonlocal table
         if not run:
             return
-        if len(run) == 1:
-            rows = run
-        else:
-            rows = _regroup([cell for cells in run for cell in cells])
+        rows = run if len(run) == 1 else _regroup([cell for cells in run for cell in cells])
         for cells in rows:
             out.append(Block(" ".join(c for c in cells if c), tuple(cells), table))
         run.clear()

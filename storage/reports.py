@@ -55,7 +55,9 @@ def to_version(row: VersionRow) -> Version:
 def _write_cells(session: Session, version_id: int, record: Report) -> None:
     rows = [{"version_id": version_id, **vars(c)} for c in cells_of(record)]
     if rows:
-        session.execute(insert(CellRow), rows)
+        # Core executemany, not the ORM bulk path: a report has ~200 cells and this is the
+        # hot loop of every ingest.
+        session.connection().execute(insert(CellRow.__table__), rows)
 
 
 def store(session: Session, obs: ReportObservation) -> StoreResult:

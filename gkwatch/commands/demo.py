@@ -6,13 +6,21 @@ import dataclasses
 import datetime as dt
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from gkwatch import demo as steps
 from gkwatch import labels, output
@@ -75,6 +83,10 @@ def demo(
     _serve(run, config, web_port, console)
 
 
+def _advance(bar: Progress, task: TaskID) -> Callable[[int], None]:
+    return lambda n: bar.update(task, completed=n)
+
+
 def _pipeline(
     run: steps.DemoRun, config: Config, urls: tuple[str, ...], console: Console
 ) -> dict[str, Any]:
@@ -95,7 +107,7 @@ def _pipeline(
             TextColumn("份报告"), TimeElapsedColumn(), console=console, transient=False,
         ) as bar:  # fmt: skip
             task = bar.add_task(title, total=expected)
-            crawls.append(steps.crawl(run, label, lambda n: bar.update(task, completed=n)))
+            crawls.append(steps.crawl(run, label, _advance(bar, task)))
     now = dt.datetime.now(dt.UTC)
     result = steps.check(run, config, now)
     console.print(f"[bold]4/5[/] 检查：新发现 {result.opened} 项问题，解决 {result.resolved} 项")
@@ -107,8 +119,9 @@ def _pipeline(
         console.print(Panel(body.strip(), title=title, border_style=style, title_align="left"))
 
     delivery = steps.alert(run, config, now, urls, show)
+    extra = f"及 {len(urls)} 个 Apprise 地址" if urls else ""
     console.print(
-        f"[bold]5/5[/] 提醒：发送 {delivery.sent} 条（控制台{'及 ' + str(len(urls)) + ' 个 Apprise 地址' if urls else ''}），失败 {delivery.failed} 条"
+        f"[bold]5/5[/] 提醒：发送 {delivery.sent} 条（控制台{extra}），失败 {delivery.failed} 条"
     )
     for error in delivery.errors:
         console.print(f"[red]  {error}[/]")

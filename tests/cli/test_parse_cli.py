@@ -20,8 +20,18 @@ def test_json_lines_one_object_per_file() -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["agency"] for r in lines] == ["嘉兴市人民政府办公室", "沭阳县发展和改革局"]
     first = lines[0]
-    for key in ("year", "signed_on", "template", "active", "applications", "appeals", "prose",
-                "source", "warnings", "identities"):
+    for key in (
+        "year",
+        "signed_on",
+        "template",
+        "active",
+        "applications",
+        "appeals",
+        "prose",
+        "source",
+        "warnings",
+        "identities",
+    ):
         assert key in first
     assert first["applications"]["new_received"]["total"] == 126
     assert set(first["identities"][0]) == {"rule", "scope", "left", "right", "ok"}

@@ -1,4 +1,4 @@
-"""Golden tests: seeds, the real HTML page and hand-made cases parse to exactly their expected JSON."""
+"""Golden tests: seeds, the real HTML page and hand-made cases parse exactly as expected."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ KEYS = ("agency", "year", "signed_on", "template", "active", "applications", "ap
 def _cases() -> list[Any]:
     out = []
     for source in sorted((FIXTURES / "seeds").glob("*.txt")):
-        out.append(pytest.param(source, FIXTURES / "seeds" / "expected" / f"{source.stem}.json",
-                                id=f"seed-{source.stem[:3]}"))
+        out.append(
+            pytest.param(
+                source,
+                FIXTURES / "seeds" / "expected" / f"{source.stem}.json",
+                id=f"seed-{source.stem[:3]}",
+            )
+        )
     html = FIXTURES / "corpus" / "html" / "shuyang-fgj-2023.html"
     out.append(pytest.param(html, html.with_suffix(".json"), id="corpus-shuyang-html"))
     for expected in sorted((FIXTURES / "parser").glob("*.json")):
