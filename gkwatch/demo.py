@@ -28,6 +28,15 @@ if TYPE_CHECKING:
     from monitor import DeliveryReport
     from storage import SyncResult
 
+#: The crawler's politeness (delays, autothrottle) is for agencies' servers; the demo portal
+#: is our own, on 127.0.0.1, so the demo crawls it at full speed.
+LOCAL_PORTAL_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "DOWNLOAD_DELAY_JITTER": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+}
+
 #: Written into the work dir; only a directory holding it is ever wiped by a new demo.
 MARKER = ".gkwatch-demo"
 
@@ -111,9 +120,10 @@ def crawl(
     from storage import Archive
 
     started = time.perf_counter()
-    command = [
-        sys.executable, "-m", "gkwatch.cli", "--database", run.database_url, "crawl", "--json",
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "gkwatch.cli", "--database", run.database_url, "crawl"]
+    for name, value in LOCAL_PORTAL_SETTINGS.items():
+        command += ["-s", f"{name}={value}"]
+    command.append("--json")
     with run.crawl_log.open("a", encoding="utf-8") as log:
         log.write(f"\n===== {label}: {' '.join(command)}\n")
         log.flush()

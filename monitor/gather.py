@@ -94,7 +94,7 @@ def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[Find
                     info.agency_id, info.year, prev_figures, figures, settings.jump_rule, name
                 )
         if "copied" in kinds:
-            index.add(copied.DocRef(info.agency_id, info.year), record.narrative)
+            index.add(copied.DocRef(info.agency_id, info.year), copied.narrative_text(record))
         prev_id, prev, prev_figures = info.agency_id, _slim(record), figures
     today = now.astimezone(CHINA).date()  # deadlines are dates in China
     if kinds & {"missing", "due"}:
@@ -218,7 +218,7 @@ def _copied(
     for info, record in archive.latest_records(years=wanted_years, agency_ids=wanted_agencies):
         ref = copied.DocRef(info.agency_id, info.year)
         if ref in refs:
-            texts[ref] = record.narrative
+            texts[ref] = copied.narrative_text(record)
     return copied.verify(
         pairs, texts, threshold=settings.copy_threshold, shingle=settings.copy_shingle, names=names
     )

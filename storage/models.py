@@ -161,16 +161,30 @@ class VersionRow(Base):
     last_seen: Mapped[dt.datetime]
 
 
-class CellRow(Base):
-    __tablename__ = "cells"
-    __table_args__ = (Index("ix_cells_table_row_column", "table_name", "row_key", "column_key"),)
+class CellKeyRow(Base):
+    """One (table, row, column) key; cells refer to it by a small id to stay compact."""
+
+    __tablename__ = "cell_keys"
+    __table_args__ = (UniqueConstraint("table_name", "row_key", "column_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(20))
+    row_key: Mapped[str] = mapped_column(String(60))
+    column_key: Mapped[str] = mapped_column(String(60))
+
+
+class CellValueRow(Base):
+    """One parsed table cell of a version. SQL users read the ``cells`` view, which names the
+    key: ``cells(version_id, table_name, row_key, column_key, value, blank, resolved)``."""
+
+    __tablename__ = "cell_values"
+    # SQLite: the primary key is the table itself (no rowid, no second copy of the key).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     version_id: Mapped[int] = mapped_column(
         ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True
     )
-    table_name: Mapped[str] = mapped_column(String(20), primary_key=True)
-    row_key: Mapped[str] = mapped_column(String(60), primary_key=True)
-    column_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("cell_keys.id"), primary_key=True)
     value: Mapped[float | None] = mapped_column(Float)
     blank: Mapped[bool] = mapped_column(Boolean)
     resolved: Mapped[bool] = mapped_column(Boolean)

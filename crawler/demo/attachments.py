@@ -9,6 +9,7 @@ import zipfile
 from functools import cache
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -47,9 +48,7 @@ def _widths(columns: int) -> list[float]:
 def _pdf_table(grid: Grid) -> Table:
     style = _styles()["cell"]
     cells = matrix(grid)
-    data = [
-        [Paragraph(c[0].text, style) if c and c[1] else "" for c in row] for row in cells
-    ]
+    data = [[Paragraph(c[0].text, style) if c and c[1] else "" for c in row] for row in cells]
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -122,7 +121,7 @@ def docx_bytes(content: ReportContent) -> bytes:
         elif block.kind == "title":
             document.add_heading(block.text, level=1)
         elif block.kind in ("sign", "date"):
-            document.add_paragraph(block.text).alignment = 2
+            document.add_paragraph(block.text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
         else:
             document.add_paragraph(block.text)
     buf = io.BytesIO()
@@ -133,9 +132,10 @@ def docx_bytes(content: ReportContent) -> bytes:
 def _fixed_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed entry times (python-docx stamps the current time)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED

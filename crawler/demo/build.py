@@ -163,8 +163,8 @@ def apply_edits(out_dir: Path, manifest: DemoManifest | None = None) -> DemoMani
         target = site / path.lstrip("/")
         if not target.exists() or target.read_bytes() != data:
             _write(site, path, data, changed_at)
-    for path in _stale(site, portal.files):
-        path.unlink()
+    for stale in _stale(site, portal.files):
+        stale.unlink()
     (out_dir / CONTENT_TYPES).write_text(
         json.dumps(portal.content_types, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
         encoding="utf-8",

@@ -14,7 +14,9 @@ TODAY: Final = "2026-11-22"
 #: When ``apply_edits`` says the later crawl's edits were made.
 EDITED_AT: Final = "2026-11-29T10:00:00+08:00"
 
-Format = tuple[str, str]  # (format, layout): ("html", "table"|"pre"|"paragraphs"), ("pdf"|"docx", …)
+Format = tuple[
+    str, str
+]  # (format, layout): ("html", "table"|"pre"|"paragraphs"), ("pdf"|"docx", …)
 HTML: Final[Format] = ("html", "table")
 PRE: Final[Format] = ("html", "pre")
 PARAS: Final[Format] = ("html", "paragraphs")
@@ -64,7 +66,15 @@ class AgencySpec:
 
 
 def _s(
-    apps: int, rev: int, law: int, lic: int, pun: int, docs: int, regs: bool, fees: float, items: int
+    apps: int,
+    rev: int,
+    law: int,
+    lic: int,
+    pun: int,
+    docs: int,
+    regs: bool,
+    fees: float,
+    items: int,
 ) -> Scale:
     return Scale(apps, rev, law, lic, pun, docs, regs, fees, items)
 
@@ -94,7 +104,8 @@ AGENCIES: Final = (
         "qh-czj", "青禾市财政局", "市财政局", "我局", "department", "示范省/青禾市",
         "qh-gov", "/qinghe/czj/", "xxgknb/", "next", 4,
         _s(45, 2, 1, 12, 6, 7, False, 3.6, 820),
-        ("预算决算公开", "政府债务信息", "惠企资金直达", "政府采购意向", "国库集中支付", "财政票据电子化"),
+        ("预算决算公开", "政府债务信息", "惠企资金直达", "政府采购意向", "国库集中支付",
+         "财政票据电子化"),
         formats={2022: DOCX},
     ),
     AgencySpec(
@@ -123,7 +134,8 @@ AGENCIES: Final = (
         "bl-zjj", "白岭市住房和城乡建设局", "市住建局", "我局", "department", "示范省/白岭市",
         "bl-gov", "/bailing/zjj/", "xxgknb/", "query", 4,
         _s(60, 2, 2, 180, 40, 6, False, 1.2, 700),
-        ("保障性住房分配", "建筑市场监管", "物业管理", "城市燃气安全", "老旧小区改造", "房屋网签备案"),
+        ("保障性住房分配", "建筑市场监管", "物业管理", "城市燃气安全", "老旧小区改造",
+         "房屋网签备案"),
         in_registry=False,
         formats={2023: PRE},
     ),

@@ -66,7 +66,7 @@ def _applications(
         table["carried_over"][c] = carried_over.get(c, 0)
         available = new[c] + carried_over.get(c, 0)
         forward[c] = int(available * rng.uniform(0.0, 0.1)) if available >= 5 else 0
-        shares = _split(rng, available - forward[c], _OUTCOME_WEIGHTS)
+        shares = _split(rng, int(available - forward[c]), _OUTCOME_WEIGHTS)
         for row, n in zip(spec.OUTCOME_ROWS_2021, shares, strict=True):
             outcomes[row][c] = n
     if template == "2019":
@@ -90,7 +90,8 @@ def _appeals(rng: random.Random, totals: tuple[int, int, int]) -> Table:
     out: Table = {}
     for group, total in zip(spec.APPEAL_GROUPS, totals, strict=True):
         parts = _split(rng, total, (0.6, 0.1, 0.15, 0.15))
-        out[group] = dict(zip(spec.APPEAL_COLUMNS[:4], parts, strict=True)) | {"total": total}
+        row: dict[str, Number] = dict(zip(spec.APPEAL_COLUMNS[:4], parts, strict=True))
+        out[group] = row | {"total": total}
     return out
 
 

@@ -141,7 +141,7 @@ def _application_labels(template: str) -> list[tuple[str, tuple[Cell, ...]]]:
             (Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", colspan=2),),
         ),
     ]
-    groups = (
+    groups: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         ("（三）不予公开", _DENIED, spec.OUTCOME_ROWS_2021[2:10]),
         ("（四）无法提供", _UNABLE, spec.OUTCOME_ROWS_2021[10:13]),
         ("（五）不予处理", _REJECTED, spec.OUTCOME_ROWS_2021[13:18]),
@@ -161,7 +161,7 @@ def _application_labels(template: str) -> list[tuple[str, tuple[Cell, ...]]]:
 
 def applications_grid(
     template: str,
-    applications: Mapping[str, Mapping[str, int]],
+    applications: Mapping[str, Mapping[str, Number]],
     *,
     blank_zero: bool = False,
 ) -> Grid:
@@ -184,7 +184,7 @@ def applications_grid(
     return tuple(rows)
 
 
-def appeals_grid(appeals: Mapping[str, Mapping[str, int]]) -> Grid:
+def appeals_grid(appeals: Mapping[str, Mapping[str, Number]]) -> Grid:
     """表四 (15 columns)."""
     five = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
     return (

@@ -70,7 +70,9 @@ def list_pages(spec: AgencySpec, entries: Sequence[Entry]) -> list[tuple[str, st
         items = []
         for e in chunk:
             date = f"<span>{e.date}</span>" if spec.list_dates else ""
-            items.append(f'<li><a href="{e.href}" title="{escape(e.title)}">{escape(e.title)}</a>{date}</li>')
+            items.append(
+                f'<li><a href="{e.href}" title="{escape(e.title)}">{escape(e.title)}</a>{date}</li>'
+            )
         body = (
             f'<div class="crumb"><a href="{spec.slug}index.html">首页</a> &gt; 政府信息公开'
             f" &gt; 政府信息公开年报</div>\n<h2>政府信息公开年报</h2>\n"
@@ -95,7 +97,9 @@ def _pager(spec: AgencySpec, n: int, count: int) -> str:
         if n > 0:
             links.append(f'<a href="{list_url(spec, n - 1)}">上一页</a>')
         for i in range(count):
-            links.append(f"<span>{i + 1}</span>" if i == n else f'<a href="{list_url(spec, i)}">{i + 1}</a>')
+            links.append(
+                f"<span>{i + 1}</span>" if i == n else f'<a href="{list_url(spec, i)}">{i + 1}</a>'
+            )
     if n + 1 < count:
         links.append(f'<a href="{list_url(spec, n + 1)}">下一页</a>')
     if spec.pagination == "index":
@@ -134,7 +138,8 @@ def home(spec: AgencySpec, children: Sequence[AgencySpec], extra: str = "") -> s
         f'<a href="{spec.slug}zwdt/index.html">政务动态</a> '
         f'<a href="{spec.slug}xxgk/zn.html">政府信息公开指南</a> '
         f'<a href="{column}">{label}</a></div>\n'
-        f'<div class="news"><h3>政务动态</h3><ul><li>{escape(spec.short)}召开政务公开工作推进会</li>'
+        '<div class="news"><h3>政务动态</h3>'
+        f"<ul><li>{escape(spec.short)}召开政务公开工作推进会</li>"
         f"<li>{escape(spec.short)}开展“政府开放日”活动</li></ul></div>\n"
         + (f'<div class="links"><h3>下级单位</h3><ul>{kids}</ul></div>\n' if kids else "")
         + extra

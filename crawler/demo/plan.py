@@ -127,7 +127,9 @@ def _placed(
             DemoProblem("removed", spec.id, year, {"status": 404}, present_in=("edited",))
         )
     version = 2 if state == "edited" and (spec.id, year) in (cast.CHANGED, cast.IDENTITY) else 1
-    return Planned(spec, year, content, published, deadline, rng.randint(100000, 999999), removed, version)
+    return Planned(
+        spec, year, content, published, deadline, rng.randint(100000, 999999), removed, version
+    )
 
 
 def _bump(table: dict[str, dict[str, Any]], row: str, column: str, by: int) -> None:
@@ -179,7 +181,9 @@ def _plant_numbers(
                 {
                     "scopes": ["natural_person", "total"],
                     "carried_over": apps["carried_over"]["total"],
-                    "previous_carried_forward": figures[year - 1].applications["carried_forward"]["total"],
+                    "previous_carried_forward": (
+                        figures[year - 1].applications["carried_forward"]["total"]
+                    ),
                 },
             )
         )  # fmt: skip
@@ -194,7 +198,11 @@ def _plant_numbers(
                     "figure": "applications.new_received.total",
                     "before": before["new_received"]["total"],
                     "after": after["new_received"]["total"],
-                    "also": {"applications.total.total": [before["total"]["total"], after["total"]["total"]]},
+                    "also": {
+                        "applications.total.total": [
+                            before["total"]["total"], after["total"]["total"],
+                        ]
+                    },
                 },
             )
         )  # fmt: skip
@@ -231,7 +239,8 @@ _FIGURE_PATTERNS = {
 
 def _restate(text: str, prose: dict[str, int]) -> str:
     for key, pattern in _FIGURE_PATTERNS.items():
-        text = re.sub(pattern, lambda m, k=key: f"{m[1]}{prose[k]}{m[3]}", text)
+        value = prose[key]
+        text = re.sub(pattern, lambda m: f"{m[1]}{value}{m[3]}", text)  # noqa: B023 - used at once
     return text
 
 
@@ -245,7 +254,9 @@ def _plant_prose(
         table = n.prose["applications_received"]
         stated = table + 12
         prose = {**n.prose, "applications_received": stated}
-        narratives[year] = replace(n, overall=tuple(_restate(p, prose) for p in n.overall), prose=prose)
+        narratives[year] = replace(
+            n, overall=tuple(_restate(p, prose) for p in n.overall), prose=prose
+        )
         problems.append(
             DemoProblem(
                 "prose_mismatch", spec.id, year,
@@ -285,7 +296,9 @@ def _plant_prose(
         rng = _rng(seed, spec.id, year, "edit")
         values = {"we": spec.we, "t1": spec.topics[0], "t2": spec.topics[1], "t3": spec.topics[2],
                   "a": 4, "year": year}  # fmt: skip
-        rewritten = "（二）改进措施。" + "".join(
-            s.format(**values) for s in rng.sample(list(pools.MEASURES), 4)
-        ) + f"同时，{spec.we}将对{year}年度已公开数据开展复核，发现差错及时更正。"
+        rewritten = (
+            "（二）改进措施。"
+            + "".join(s.format(**values) for s in rng.sample(list(pools.MEASURES), 4))
+            + f"同时，{spec.we}将对{year}年度已公开数据开展复核，发现差错及时更正。"
+        )
         narratives[year] = replace(n, problems=(n.problems[0], rewritten))

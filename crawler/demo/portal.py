@@ -101,9 +101,7 @@ def _report_page(p: Planned, placed: Placement, attachment_bytes: bytes | None) 
     info = pages.date_line(len(spec.id), p.published_on.isoformat())
     if placed.attachment:
         label = f"{content.title}.{spec.fmt(p.year)[0]}"
-        body = (
-            f'<p>附件：<a href="{placed.attachment}">{escape(label)}</a></p>'
-        )
+        body = f'<p>附件：<a href="{placed.attachment}">{escape(label)}</a></p>'
     else:
         body = body_html(content, spec.fmt(p.year)[1])
     return pages.page(
@@ -124,13 +122,21 @@ def _other_entries(spec: AgencySpec, index: int) -> tuple[list[Entry], list[tupl
     """Non-report lines of the column (工作要点, 通知, 指南); returns entries and pages."""
     base = spec.slug + spec.list_dir
     items = [
-        (f"{spec.short}2025年政务公开工作要点", f"{base}202503/t20250312_{index}01.html", "2025-03-12"),
+        (
+            f"{spec.short}2025年政务公开工作要点",
+            f"{base}202503/t20250312_{index}01.html",
+            "2025-03-12",
+        ),
         (
             "关于做好2024年度政府信息公开工作年度报告编制和发布工作的通知",
             f"{base}202412/t20241206_{index}02.html",
             "2024-12-06",
         ),
-        (f"{spec.name}政府信息公开指南（2023年修订）", f"{base}202306/t20230619_{index}03.html", "2023-06-19"),
+        (
+            f"{spec.name}政府信息公开指南（2023年修订）",
+            f"{base}202306/t20230619_{index}03.html",
+            "2023-06-19",
+        ),
     ]
     entries = [Entry(t, h, d) for t, h, d in items]
     written = [(h, t) for t, h, _ in items]
@@ -165,21 +171,42 @@ def render_portal(
                 data = maker(p.content)
                 portal.add_file(placed.attachment, data, at)
             html = _report_page(p, placed, data)
-            portal.add_html(placed.page, html, encoding=placed.encoding, declared=placed.declared, mtime=at)
+            portal.add_html(
+                placed.page, html, encoding=placed.encoding, declared=placed.declared, mtime=at
+            )
         others, written = _other_entries(spec, index)
         entries += others
         for href, title in written:
-            body = pages.article(spec, title, pages.date_line(len(spec.id), href[-20:-12][:4] + "-01-01"), f"<p>{escape(title)}。</p>")
-            portal.add_html(href, pages.page(title, body, head=_head(spec, _declared(spec))), encoding=spec.encoding, declared=_declared(spec))
+            body = pages.article(
+                spec,
+                title,
+                pages.date_line(len(spec.id), href[-20:-12][:4] + "-01-01"),
+                f"<p>{escape(title)}。</p>",
+            )
+            portal.add_html(
+                href,
+                pages.page(title, body, head=_head(spec, _declared(spec))),
+                encoding=spec.encoding,
+                declared=_declared(spec),
+            )
         broken += [e.href for e in others if e.href not in dict(written)]
         entries.sort(key=lambda e: (e.date, e.href), reverse=True)
         urls = []
         for file, url, body in pages.list_pages(spec, entries):
-            portal.add_html(file, pages.page(f"政府信息公开年报_{spec.name}", body, head=_head(spec, _declared(spec))), encoding=spec.encoding, declared=_declared(spec))
+            portal.add_html(
+                file,
+                pages.page(
+                    f"政府信息公开年报_{spec.name}", body, head=_head(spec, _declared(spec))
+                ),
+                encoding=spec.encoding,
+                declared=_declared(spec),
+            )
             urls.append(url)
         portal.list_urls[spec.id] = tuple(urls)
         first = pages.list_url(spec, 0)
-        portal.registry_list[spec.id] = spec.slug + spec.list_dir if first.endswith("/index.html") and index % 2 else first
+        portal.registry_list[spec.id] = (
+            spec.slug + spec.list_dir if first.endswith("/index.html") and index % 2 else first
+        )
         _small_pages(portal, spec, index)
     portal.broken_links = (*broken, "/shimen/xxgk/old-link.html")
     _site_pages(portal)
@@ -192,27 +219,62 @@ def _small_pages(portal: Portal, spec: AgencySpec, index: int) -> None:
     if spec.id == "sfs-gov":
         extra = '<div class="tools"><a href="/trap/index.html">信息公开预览（内部）</a></div>\n'
     if spec.id == "sm-gov":
-        extra = '<div class="tools"><a href="/shimen/xxgk/old-link.html">原政府信息公开专栏</a></div>\n'
+        extra = (
+            '<div class="tools"><a href="/shimen/xxgk/old-link.html">原政府信息公开专栏</a></div>\n'
+        )
     head = _head(spec, _declared(spec))
     enc, dec = spec.encoding, _declared(spec)
-    portal.add_html(spec.slug + "index.html", pages.page(spec.name, pages.home(spec, children, extra), head=head), encoding=enc, declared=dec)
+    portal.add_html(
+        spec.slug + "index.html",
+        pages.page(spec.name, pages.home(spec, children, extra), head=head),
+        encoding=enc,
+        declared=dec,
+    )
     news = f"<h2>政务动态</h2><ul><li>{escape(spec.short)}召开政务公开工作推进会</li></ul>"
-    portal.add_html(spec.slug + "zwdt/index.html", pages.page(f"政务动态_{spec.name}", news, head=head), encoding=enc, declared=dec)
-    guide = f"<h2>{escape(spec.name)}政府信息公开指南</h2><p>申请人可通过网上申请、信函申请等方式提出政府信息公开申请。</p>"
-    portal.add_html(spec.slug + "xxgk/zn.html", pages.page(f"政府信息公开指南_{spec.name}", guide, head=head), encoding=enc, declared=dec)
+    portal.add_html(
+        spec.slug + "zwdt/index.html",
+        pages.page(f"政务动态_{spec.name}", news, head=head),
+        encoding=enc,
+        declared=dec,
+    )
+    guide = (
+        f"<h2>{escape(spec.name)}政府信息公开指南</h2>"
+        "<p>申请人可通过网上申请、信函申请等方式提出政府信息公开申请。</p>"
+    )
+    portal.add_html(
+        spec.slug + "xxgk/zn.html",
+        pages.page(f"政府信息公开指南_{spec.name}", guide, head=head),
+        encoding=enc,
+        declared=dec,
+    )
 
 
 def _site_pages(portal: Portal) -> None:
-    portals = "".join(f'<li><a href="{s.slug}index.html">{escape(s.name)}</a></li>' for s in cast.AGENCIES)
+    portals = "".join(
+        f'<li><a href="{s.slug}index.html">{escape(s.name)}</a></li>' for s in cast.AGENCIES
+    )
     head = pages.charset_head("utf-8", 0)
-    portal.add_html("/index.html", pages.page(pages.SITE_NAME, f"<h1>{pages.SITE_NAME}</h1><ul>{portals}</ul>", head=head))
-    portal.add_html("/sitemap.html", pages.page("网站地图", f"<h2>网站地图</h2><ul>{portals}</ul>", head=head))
+    portal.add_html(
+        "/index.html",
+        pages.page(pages.SITE_NAME, f"<h1>{pages.SITE_NAME}</h1><ul>{portals}</ul>", head=head),
+    )
+    portal.add_html(
+        "/sitemap.html", pages.page("网站地图", f"<h2>网站地图</h2><ul>{portals}</ul>", head=head)
+    )
     portal.add_file("/robots.txt", ROBOTS.encode())
-    portal.add_file("/static/site.css", b"body{font-family:sans-serif;margin:0 auto;max-width:960px}\ntable{border-collapse:collapse}td{border:1px solid #333;padding:2px 4px}\n")
+    portal.add_file(
+        "/static/site.css",
+        b"body{font-family:sans-serif;margin:0 auto;max-width:960px}\n"
+        b"table{border-collapse:collapse}td{border:1px solid #333;padding:2px 4px}\n",
+    )
     trap = (
         "<h2>内部预览（请勿抓取）</h2><ul>"
-        '<li><a href="/trap/preview-2025.html">示范省人民政府2025年政府信息公开工作年度报告（预览稿）</a></li></ul>'
+        '<li><a href="/trap/preview-2025.html">'
+        "示范省人民政府2025年政府信息公开工作年度报告（预览稿）</a></li></ul>"
     )
     portal.add_html("/trap/index.html", pages.page("内部预览", trap, head=head))
-    preview = "<h1>示范省人民政府2025年政府信息公开工作年度报告（预览稿）</h1><p>本页面仅供内部预览，数据未经审核。</p>"
+    preview = (
+        "<h1>示范省人民政府2025年政府信息公开工作年度报告（预览稿）</h1>"
+        "<p>本页面仅供内部预览，数据未经审核。</p>"
+    )
     portal.add_html("/trap/preview-2025.html", pages.page("预览稿", preview, head=head))

@@ -53,7 +53,9 @@ def compose(rng: random.Random, voice: Voice, year: int, figures: YearFigures) -
     apps = figures.applications
     appeals = figures.appeals
     received = int(apps["new_received"]["total"])
-    lawsuits = int(appeals["litigation_direct"]["total"] + appeals["litigation_after_review"]["total"])
+    lawsuits = int(
+        appeals["litigation_direct"]["total"] + appeals["litigation_after_review"]["total"]
+    )
     topics = rng.sample(list(voice.topics), 3)
     values: dict[str, object] = {
         "name": voice.name,

@@ -21,8 +21,10 @@ def _table_html(grid: Grid) -> str:
                 span += f' colspan="{cell.colspan}"'
             cells.append(f"<td{span}><p>{escape(cell.text)}</p></td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return '<table border="1" cellspacing="0" cellpadding="0"><tbody>' + "".join(rows) + (
-        "</tbody></table>"
+    return (
+        '<table border="1" cellspacing="0" cellpadding="0"><tbody>'
+        + "".join(rows)
+        + ("</tbody></table>")
     )
 
 

@@ -126,7 +126,9 @@ class DemoServer:
         self._log: list[RequestRecord] = []
         self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="demo-portal", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="demo-portal", daemon=True
+        )
         self._thread.start()
 
     # -- addresses --------------------------------------------------------------------

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from monitor.findings import finding
+from parser.record import Report
 from storage.types import FindingState
 
 _MASK = (1 << 63) - 1
@@ -35,6 +36,13 @@ _MARGIN = 0.15  # estimates this far under the threshold still get verified exac
 class DocRef:
     agency_id: str
     year: int
+
+
+def narrative_text(report: Report) -> str:
+    """The narrative sections (those under a heading); the untitled lead-in holds the title,
+    the date and the source line, which differ between any two reports."""
+    headed = [p for s in report.sections if s.heading.strip() for p in s.paragraphs]
+    return "\n".join(headed) if headed else report.narrative
 
 
 def normalise(text: str) -> str:

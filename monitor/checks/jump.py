@@ -31,10 +31,14 @@ def _sum(*cells: Cell) -> Callable[[Report], float | None]:
     return lambda report: _cells(report, cells)
 
 
+#: a share of fewer requests than this swings by chance (1 of 7 is 14 points): not compared
+SHARE_MIN_BASE = 20
+
+
 def _share_granted(report: Report) -> float | None:
     granted = _cells(report, (("applications", "granted", "total"),))
     handled = _cells(report, (("applications", "total", "total"),))
-    if granted is None or not handled:
+    if granted is None or handled is None or handled < SHARE_MIN_BASE:
         return None
     return round(100 * granted / handled, 2)
 

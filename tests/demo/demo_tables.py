@@ -25,9 +25,7 @@ def read_tables(path: Path, encoding: str, template: str) -> dict[str, dict[str,
     applications = {}
     for key, row in zip(keys, rows3, strict=True):
         cells = [td.text_content() for td in row.xpath("./td")][-7:]
-        applications[key] = dict(
-            zip(spec.APPLICATION_COLUMNS, map(_number, cells), strict=True)
-        )
+        applications[key] = dict(zip(spec.APPLICATION_COLUMNS, map(_number, cells), strict=True))
     last = [td.text_content() for td in tables[2].xpath(".//tr")[-1].xpath("./td")]
     numbers = list(map(_number, last))
     appeals = {

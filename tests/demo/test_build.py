@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from demo_tables import page_file, read_tables
 
 from crawler.demo import DemoManifest, build_site, load
 from crawler.demo.model import PROBLEM_KINDS
 from crawler.demo.plan import plan
 from crawler.demo.similarity import similarity
-from demo_tables import page_file, read_tables
 from parser import identities, spec
 
 
@@ -84,7 +84,9 @@ def test_registry_matches_manifest_and_leaves_one_list_to_discover(
 def test_pagination_schemes_are_all_present(manifest: DemoManifest, site: Path) -> None:
     schemes = {a.pagination for a in manifest.agencies}
     assert schemes == {"index", "create", "query", "next", "single"}
-    create = next(a for a in manifest.agencies if a.pagination == "create" and len(a.list_pages) == 3)
+    create = next(
+        a for a in manifest.agencies if a.pagination == "create" and len(a.list_pages) == 3
+    )
     first = (site / create.list_pages[0].lstrip("/")).read_text(encoding="utf-8")
     assert 'createPageHTML(3, 0, "index", "html")' in first
     assert "index_1.html" not in first and "下一页" not in first
@@ -98,8 +100,7 @@ def test_lists_mix_reports_with_other_entries(manifest: DemoManifest, site: Path
     text = (site / manifest.agencies[0].list_pages[0].lstrip("/")).read_text(encoding="utf-8")
     assert "工作要点" in text
     pages = "".join(
-        page_file(site, u).read_text(encoding="utf-8")
-        for u in manifest.agencies[0].list_pages
+        page_file(site, u).read_text(encoding="utf-8") for u in manifest.agencies[0].list_pages
     )
     assert "工作年度报告编制和发布工作的通知" in pages
 
@@ -198,7 +199,7 @@ def test_deadlines_met_except_the_late_report(manifest: DemoManifest, site: Path
         assert r.published_on < manifest.today
         if r.list_date is not None:
             assert r.list_date == r.published_on
-    (agency_id, year), = late
+    ((agency_id, year),) = late
     r = manifest.report(agency_id, year)
     page = (site / r.path.lstrip("/")).read_bytes().decode(r.encoding or "utf-8")
     y, m, d = r.published_on.split("-")
@@ -236,8 +237,7 @@ def test_missing_year_has_no_page_and_no_list_entry(manifest: DemoManifest, site
         manifest.report(p.agency_id, p.year)
     agency = manifest.agency(p.agency_id)
     lists = "".join(
-        page_file(site, u).read_text(encoding=agency.encoding)
-        for u in agency.list_pages
+        page_file(site, u).read_text(encoding=agency.encoding) for u in agency.list_pages
     )
     assert f"{p.year}年" not in re.sub(r"<span>.*?</span>", "", lists).replace(
         f"关于做好{p.year}年度", ""
@@ -333,7 +333,9 @@ def test_pdf_attachment_text_and_table_cells_extract(manifest: DemoManifest, sit
         rows = [row for page in pdf.pages for t in page.extract_tables() for row in t]
     assert r.title in text.replace("\n", "")
     assert f"收到政府信息公开申请{r.prose['applications_received']}件" in text.replace("\n", "")
-    new = next(row for row in rows if row[0] and row[0].replace("\n", "").startswith("一、本年新收"))
+    new = next(
+        row for row in rows if row[0] and row[0].replace("\n", "").startswith("一、本年新收")
+    )
     cells = [c for c in new if c is not None][-7:]
     assert [int(c) for c in cells] == [
         r.tables["applications"]["new_received"][c] for c in spec.APPLICATION_COLUMNS

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from demo_tables import read_tables
+
 from crawler.demo import DemoManifest, apply_edits, build_site, load, serve
 from crawler.demo.server import DemoServer
-from demo_tables import read_tables
 from parser import identities
 
 

@@ -11,7 +11,7 @@ from crawler.demo import DemoManifest, DemoReport
 
 pytest.importorskip("parser.assemble", reason="parser.parse is not written yet")
 
-from parser import parse  # noqa: E402
+from parser import parse
 
 
 def _content_type(out: Path, report: DemoReport) -> str:

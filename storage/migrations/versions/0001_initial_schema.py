@@ -16,7 +16,15 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-#: The latest version of every report (documented in the README, "Storage").
+#: Every parsed table cell, keys spelled out (documented in the README, "Storage").
+CELLS = """
+CREATE VIEW cells AS
+SELECT cv.version_id, k.table_name, k.row_key, k.column_key, cv.value, cv.blank, cv.resolved
+FROM cell_values cv
+JOIN cell_keys k ON k.id = cv.key_id
+"""
+
+#: The latest version of every report.
 LATEST_VERSIONS = """
 CREATE VIEW latest_versions AS
 SELECT r.id AS report_id, r.agency_id, r.year, r.url, r.status,
@@ -26,21 +34,28 @@ FROM reports r
 JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version
 """
 
-#: Table 3 (applications) "total" column of the latest version, one row per agency and year.
-T3_TOTALS = """
-CREATE VIEW t3_totals AS
-SELECT lv.agency_id, lv.year, lv.report_id, lv.version_id,
-       MAX(CASE WHEN c.row_key = 'new_received' THEN c.value END) AS new_received,
-       MAX(CASE WHEN c.row_key = 'carried_over' THEN c.value END) AS carried_over,
-       MAX(CASE WHEN c.row_key = 'granted' THEN c.value END) AS granted,
-       MAX(CASE WHEN c.row_key = 'total' THEN c.value END) AS handled,
-       MAX(CASE WHEN c.row_key = 'carried_forward' THEN c.value END) AS carried_forward
-FROM latest_versions lv
-JOIN cells c ON c.version_id = lv.version_id
-WHERE c.table_name = 'applications' AND c.column_key = 'total'
-GROUP BY lv.agency_id, lv.year, lv.report_id, lv.version_id
-"""
 
+def _t3(row: str) -> str:
+    return (
+        f"LEFT JOIN cell_values {row} ON {row}.version_id = v.id AND {row}.key_id = "
+        f"(SELECT id FROM cell_keys WHERE table_name = 'applications' AND row_key = '{row}' "
+        "AND column_key = 'total')"
+    )
+
+
+#: Table 3 (applications), column "total", of the latest version: one row per agency and
+#: year. Joins rather than GROUP BY, so a WHERE on agency_id or year reaches the indexes.
+T3_ROWS = ("new_received", "carried_over", "granted", "total", "carried_forward")
+T3_TOTALS = (
+    "CREATE VIEW t3_totals AS\n"
+    "SELECT r.agency_id, r.year, r.id AS report_id, v.id AS version_id, "
+    "new_received.value AS new_received, carried_over.value AS carried_over, "
+    "granted.value AS granted, total.value AS handled, "
+    "carried_forward.value AS carried_forward\n"
+    "FROM reports r\n"
+    "JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version\n"
+    + "\n".join(_t3(row) for row in T3_ROWS)
+)
 
 def upgrade() -> None:
 
@@ -218,28 +233,36 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "cells",
-        sa.Column("version_id", sa.Integer(), nullable=False),
+        "cell_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("table_name", sa.String(length=20), nullable=False),
         sa.Column("row_key", sa.String(length=60), nullable=False),
         sa.Column("column_key", sa.String(length=60), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cell_keys")),
+        sa.UniqueConstraint(
+            "table_name", "row_key", "column_key", name=op.f("uq_cell_keys_table_name_row_key_column_key")
+        ),
+    )
+    op.create_table(
+        "cell_values",
+        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("key_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("blank", sa.Boolean(), nullable=False),
         sa.Column("resolved", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
+            ["key_id"], ["cell_keys.id"], name=op.f("fk_cell_values_key_id_cell_keys")
+        ),
+        sa.ForeignKeyConstraint(
             ["version_id"],
             ["versions.id"],
-            name=op.f("fk_cells_version_id_versions"),
+            name=op.f("fk_cell_values_version_id_versions"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "version_id", "table_name", "row_key", "column_key", name=op.f("pk_cells")
-        ),
+        sa.PrimaryKeyConstraint("version_id", "key_id", name=op.f("pk_cell_values")),
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("cells", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_cells_table_row_column", ["table_name", "row_key", "column_key"], unique=False
-        )
+    op.execute(CELLS)
     op.execute(LATEST_VERSIONS)
     op.execute(T3_TOTALS)
 
@@ -247,11 +270,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP VIEW IF EXISTS t3_totals")
     op.execute("DROP VIEW IF EXISTS latest_versions")
+    op.execute("DROP VIEW IF EXISTS cells")
 
-    with op.batch_alter_table("cells", schema=None) as batch_op:
-        batch_op.drop_index("ix_cells_table_row_column")
-
-    op.drop_table("cells")
+    op.drop_table("cell_values")
+    op.drop_table("cell_keys")
     with op.batch_alter_table("versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_versions_parser_version"))
         batch_op.drop_index(batch_op.f("ix_versions_document_sha"))
