@@ -3,8 +3,8 @@
 Every record here is synthetic (made-up agencies ``bench-00001`` …, random but balanced
 table 3 numbers, template narrative); nothing is real data. Usage:
 
-    .venv/bin/python benchmarks/storage_scale.py                      # SQLite, 100 000 reports
-    .venv/bin/python benchmarks/storage_scale.py --reports 20000
+    .venv/bin/python benchmarks/storage_scale.py                      # SQLite, 20 000 reports
+    .venv/bin/python benchmarks/storage_scale.py --reports 100000     # the README's figures
     .venv/bin/python benchmarks/storage_scale.py --postgres postgresql+psycopg://…/test
                                                   # PostgreSQL, 1 000 000 reports by default
 
@@ -30,10 +30,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from parser import spec  # noqa: E402
-from parser.record import Report, Section, Source  # noqa: E402
-from storage import Archive, FindingState, ReportObservation  # noqa: E402
-from storage.testing import isolated_postgres_schema  # noqa: E402
+from parser import spec
+from parser.record import Report, Section, Source
+from storage import Archive, FindingState, ReportObservation
+from storage.testing import isolated_postgres_schema
 
 YEARS = tuple(range(2014, 2024))
 T0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
@@ -57,8 +57,8 @@ def synthetic_record(agency: str, year: int, rng: random.Random) -> Report:
             ("carried_forward", forward),
         ):
             apps[row][col] = value
-    for row in apps.values():
-        row["total"] = sum(v or 0 for k, v in row.items() if k != "total")
+    for cells in apps.values():
+        cells["total"] = sum(v or 0 for k, v in cells.items() if k != "total")
     active: dict[str, dict[str, int | float | None]] = {
         r: {c: rng.randint(0, 300) for c in cols} for r, cols in spec.ACTIVE_2021.items()
     }
@@ -66,7 +66,8 @@ def synthetic_record(agency: str, year: int, rng: random.Random) -> Report:
     appeals: dict[str, dict[str, int | float | None]] = {
         g: dict.fromkeys(spec.APPEAL_COLUMNS, 0) for g in spec.APPEAL_GROUPS
     }
-    text = f"{year}年，{agency}（合成数据）认真贯彻落实《条例》，共收到申请{apps['new_received']['total']}件。"
+    received_total = apps["new_received"]["total"]
+    text = f"{year}年，{agency}（合成数据）认真贯彻落实《条例》，共收到申请{received_total}件。"
     return Report(
         agency=f"合成机关{agency}",
         year=year,
@@ -197,15 +198,18 @@ def run(
                 replace(obs, document_sha=sha, seen_at=T0 + dt.timedelta(days=1))
             ).changed
         print(
-            f"re-observe 500 unchanged reports: {500 / (time.perf_counter() - start):,.0f} reports/s, {again} new versions"
+            f"re-observe 500 unchanged reports: "
+            f"{500 / (time.perf_counter() - start):,.0f} reports/s, {again} new versions"
         )
         counts = archive.info()["counts"]
         bytes_total = size(archive)
         print(
-            f"archive: {counts['reports']:,} reports, {counts['versions']:,} versions, {counts['cells']:,} cells, {counts['documents']:,} documents"
+            f"archive: {counts['reports']:,} reports, {counts['versions']:,} versions, "
+            f"{counts['cell_values']:,} cells, {counts['documents']:,} documents"
         )
         print(
-            f"size: {bytes_total / 2**20:,.1f} MiB, {bytes_total / total / 1024:,.1f} KiB per report"
+            f"size: {bytes_total / 2**20:,.1f} MiB, "
+            f"{bytes_total / total / 1024:,.1f} KiB per report"
         )
         print("queries (best of 3):")
         r: dict[str, float] = {}
@@ -303,7 +307,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument(
-        "--reports", type=int, help="number of reports (default 100 000; 1 000 000 with --postgres)"
+        "--reports",
+        type=int,
+        help="number of reports (default 20 000, about 3 minutes; 1 000 000 with --postgres)",
     )
     ap.add_argument(
         "--postgres", metavar="URL", help="run on PostgreSQL (a scratch schema in that database)"
@@ -317,7 +323,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="SQLite: keep the archive at this path")
     args = ap.parse_args()
-    n = args.reports or (1_000_000 if args.postgres else 100_000)
+    n = args.reports or (1_000_000 if args.postgres else 20_000)
     print(
         f"storage_scale: {n:,} SYNTHETIC reports on {'PostgreSQL' if args.postgres else 'SQLite'}"
     )

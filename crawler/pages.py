@@ -151,6 +151,8 @@ def column_links(sel: Selector, base_url: str) -> tuple[list[str], list[str]]:
         has_year = title_year(a.text) is not None
         if not has_year and (_COLUMN_TEXT.search(a.text) or _COLUMN_URL.search(a.url)):
             columns.append(a.url)
-        elif _GATEWAY_TEXT.search(a.text) or _GATEWAY_URL.search(urlsplit(a.url).path):
+        elif not has_year and (
+            _GATEWAY_TEXT.search(a.text) or _GATEWAY_URL.search(urlsplit(a.url).path)
+        ):
             gateways.append(a.url)
     return list(dict.fromkeys(columns)), list(dict.fromkeys(gateways))

@@ -4,12 +4,20 @@ A page is stored as a document with its fetch; a report page or attachment is pa
 stored as a report observation (storage makes a new version only when the content changed).
 A 304 records a fetch and parses nothing. Nothing here stops the crawl: a parse or storage
 failure is recorded on the fetch and counted against its agency.
+
+Parsing runs in a small process pool (``GKWATCH_PARSE_PROCESSES``; 0: in the storage thread)
+and storing on one worker thread, so the reactor keeps downloading meanwhile (a PDF parse or a
+database commit would otherwise stall every portal). An attachment waits for its report page's
+item to be stored first: whether it carries the report depends on what the page held.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
 import socket
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -26,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
-    def __init__(self, crawler: Crawler, archive: Archive) -> None:
+    def __init__(self, crawler: Crawler, archive: Archive, parse_processes: int = 0) -> None:
         self.crawler = crawler
         self.archive = archive
         self.run_id: int | None = None
@@ -36,10 +44,18 @@ class ArchivePipeline:
         self.claimed: dict[tuple[str, int], str] = {}
         #: wrapper pages' own thin records, stored at the end if no attachment carried one
         self.reserve: dict[str, tuple[PageItem, str, parser.Report]] = {}
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gkwatch-archive")
+        self.parsers: Executor | None = None
+        if parse_processes > 0:
+            spawn = multiprocessing.get_context("spawn")  # never fork a running reactor
+            self.parsers = ProcessPoolExecutor(parse_processes, mp_context=spawn)
+        #: report pages whose item is being handled (their attachments wait for them)
+        self.inflight: dict[str, asyncio.Future[None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        pipeline = cls(crawler, archive_of(crawler))
+        processes = crawler.settings.getint("GKWATCH_PARSE_PROCESSES", 0)
+        pipeline = cls(crawler, archive_of(crawler), processes)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
         return pipeline
@@ -54,6 +70,9 @@ class ArchivePipeline:
         self.crawler.stats.set_value("gkwatch/crawl_run_id", self.run_id)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.worker.shutdown(wait=True)
+        if self.parsers is not None:
+            self.parsers.shutdown(wait=True, cancel_futures=True)
         for item, sha, record in self.reserve.values():
             try:
                 self._fetch(item, document_sha=sha, error=self._store(item, item.url, sha, record))
@@ -77,10 +96,30 @@ class ArchivePipeline:
         return self.tally.setdefault(agency_id, AgencyTally())
 
     # -- items -------------------------------------------------------------------------
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        loop = asyncio.get_running_loop()
+        gate: asyncio.Future[None] | None = None
+        if isinstance(item, PageItem) and item.kind == "report":
+            gate = self.inflight[item.url] = loop.create_future()
+        try:
+            if isinstance(item, PageItem) and item.report_url in self.inflight:
+                await asyncio.shield(self.inflight[item.report_url])
+            parsed: Parsed | None = None
+            if self.parsers is not None and _needs_parse(item):
+                parsed = await loop.run_in_executor(
+                    self.parsers, parse_bytes, item.body, item.url, item.content_type
+                )
+            return await loop.run_in_executor(self.worker, self.handle, item, parsed)
+        finally:
+            if gate is not None:
+                gate.set_result(None)
+                if self.inflight.get(item.url) is gate:
+                    del self.inflight[item.url]
+
+    def handle(self, item: Any, parsed: Parsed | None = None) -> Any:
         try:
             if isinstance(item, PageItem):
-                self._page(item)
+                self._page(item, parsed)
             elif isinstance(item, FailureItem):
                 self._failure(item)
             elif isinstance(item, DiscoveryItem):
@@ -107,7 +146,7 @@ class ArchivePipeline:
         values.update(fields)
         self.archive.record_fetch(FetchRecord(**values))
 
-    def _page(self, item: PageItem) -> None:
+    def _page(self, item: PageItem, parsed: Parsed | None = None) -> None:
         tally = self._tally(item.agency_id)
         tally.pages += 1
         if item.kind == "report" or (item.kind == "attachment" and item.report_url is None):
@@ -122,7 +161,7 @@ class ArchivePipeline:
         if item.kind in ("home", "list"):
             self._fetch(item, document_sha=sha)
             return
-        record, error = _parse(item)
+        record, error = parsed or parse_bytes(item.body, item.url, item.content_type)
         wrapper = item.kind == "report" and bool(item.attachments)
         if wrapper and (record is None or not substantive(record)):
             # The report is in an attachment; the page's own record (if any) is kept in
@@ -214,12 +253,27 @@ def substantive(record: parser.Report) -> bool:
     )
 
 
-def _parse(item: PageItem) -> tuple[parser.Report | None, str | None]:
-    """The parsed record, or the reason there is none (the crawl goes on either way)."""
+Parsed = tuple[parser.Report | None, str | None]
+
+
+def _needs_parse(item: Any) -> bool:
+    return (
+        isinstance(item, PageItem)
+        and item.kind in ("report", "attachment")
+        and (not item.not_modified)
+    )
+
+
+def parse_bytes(body: bytes, url: str, content_type: str | None) -> Parsed:
+    """The parsed record, or the reason there is none (the crawl goes on either way).
+
+    Returns the error as text: it may cross a process boundary, and exceptions with their
+    own ``__init__`` signature do not unpickle.
+    """
     try:
-        return parser.parse(item.body, url=item.url, content_type=item.content_type), None
+        return parser.parse(body, url=url, content_type=content_type), None
     except parser.ParserError as exc:
         return None, str(exc)
     except Exception as exc:  # a parser bug on one document must not stop the crawl
-        log.exception("parser crashed on %s", item.url)
+        log.exception("parser crashed on %s", url)
         return None, f"parser crashed: {type(exc).__name__}: {exc}"

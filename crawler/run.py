@@ -63,7 +63,7 @@ def crawl(args: argparse.Namespace) -> dict[str, Any]:
         settings.set("GKWATCH_DOCUMENT_DIR", args.document_dir, priority="cmdline")
     for name, value in args.settings:
         settings.set(name, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, agencies=",".join(args.agency))
     process.start()

@@ -56,9 +56,13 @@ class Node:
         )
 
     def schedule(self, job_id: str, agencies: Sequence[str], settings: Mapping[str, str]) -> None:
-        data = [("project", PROJECT), ("spider", SPIDER), ("jobid", job_id)]
-        data.append(("agencies", ",".join(agencies)))
-        data += [("setting", f"{k}={v}") for k, v in settings.items()]
+        data = {
+            "project": PROJECT,
+            "spider": SPIDER,
+            "jobid": job_id,
+            "agencies": ",".join(agencies),
+            "setting": [f"{k}={v}" for k, v in settings.items()],
+        }
         self.call("schedule.json", data=data)
 
     def states(self) -> dict[str, str]:

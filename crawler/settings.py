@@ -68,3 +68,5 @@ GKWATCH_MAX_LIST_PAGES = 200
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+#: Processes that parse reports beside the crawl (0: parse on the storage thread).
+GKWATCH_PARSE_PROCESSES = 2

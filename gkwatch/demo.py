@@ -217,6 +217,15 @@ def alert(
     return report
 
 
+def not_archived(manifest: DemoManifest, database_url: str) -> list[tuple[str, int]]:
+    """Reports the portal publishes (in its current state) that the archive does not hold."""
+    from storage import Archive
+
+    with Archive.open(database_url) as archive:
+        held = {(r.agency_id, r.year) for r in archive.reports()}
+    return sorted({(r.agency_id, r.year) for r in manifest.expected_reports()} - held)
+
+
 def planted_vs_found(manifest: DemoManifest, database_url: str) -> list[dict[str, Any]]:
     """For each kind of planted problem: how many the portal shows, how many were found."""
     from storage import Archive
@@ -231,7 +240,7 @@ def planted_vs_found(manifest: DemoManifest, database_url: str) -> list[dict[str
         {
             "kind": kind,
             "planted": planted.get(kind, 0),
-            "found": sum(1 for k in found_keys if k[0] == kind),
+            "found": sum(1 for f in found if f.kind == kind),
             "planted_found": sum(1 for k in planted_keys if k[0] == kind and k in found_keys),
         }
         for kind in kinds

@@ -168,3 +168,44 @@ def parse_since(text: str | None) -> dt.datetime | None:
     except ValueError as exc:
         raise QueryError(f"--since {text!r}: expected a date (2025-01-31), or 7d / 12h") from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def in_region(region: str, within: str) -> bool:
+    """``示范省/青禾市/松川区`` lies in ``示范省/青禾市`` (and in itself)."""
+    within = within.strip("/")
+    return region == within or region.startswith(within + "/")
+
+
+def filter_findings(
+    found: Iterable[Finding],
+    *,
+    kind: str | None = None,
+    severity: str | None = None,
+    state: str | None = None,
+    since: dt.datetime | None = None,
+    agency_id: str | None = None,
+    year: int | None = None,
+    region: str | None = None,
+    region_of: dict[str, str] | None = None,
+) -> list[Finding]:
+    """The same filters as ``archive.findings`` (plus region), over findings in memory."""
+    out = []
+    for f in found:
+        if kind is not None and f.kind != kind:
+            continue
+        if severity is not None and f.severity != severity:
+            continue
+        if state is not None and f.state != state:
+            continue
+        if agency_id is not None and f.agency_id != agency_id:
+            continue
+        if year is not None and f.year != year:
+            continue
+        if since is not None and max(t for t in (f.opened_at, f.last_seen) if t) < since:
+            continue
+        if region is not None:
+            where = (region_of or {}).get(f.agency_id or "")
+            if where is None or not in_region(where, region):
+                continue
+        out.append(f)
+    return out

@@ -14,13 +14,29 @@ if TYPE_CHECKING:
     from storage import Archive, Finding
 
 
+def region_path(region: str) -> list[str]:
+    """``示范省/青禾市/松川区`` → every region it lies in, outermost first."""
+    parts = [p for p in region.replace("／", "/").split("/") if p]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))] or [region]
+
+
 @dataclass(frozen=True)
 class RegionRollup:
+    """One region with everything under it (its sub-regions' agencies included)."""
+
     region: str
     agencies: int
     reports: int
     statuses: dict[str, int]  # timeliness status -> agency-years
     open_findings: int
+
+    @property
+    def depth(self) -> int:
+        return len(region_path(self.region)) - 1
+
+    @property
+    def name(self) -> str:
+        return region_path(self.region)[-1].rsplit("/", 1)[-1]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,15 +91,19 @@ def build(
     region_status: dict[str, Counter[str]] = defaultdict(Counter)
     region_reports: Counter[str] = Counter()
     versions = 0
+    paths = {a.id: region_path(a.region) for a in agencies}
     for t in grid:
         by_year[t.year][t.status] += 1
-        region_status[t.agency.region][t.status] += 1
+        for region in paths[t.agency.id]:
+            region_status[region][t.status] += 1
+            if t.report is not None:
+                region_reports[region] += 1
         if t.report is not None:
-            region_reports[t.agency.region] += 1
             versions += t.report.versions
-    region_of = {a.id: a.region for a in agencies}
-    region_findings = Counter(region_of.get(f.agency_id or "", "") for f in open_findings)
-    region_agencies = Counter(a.region for a in agencies)
+    region_findings: Counter[str] = Counter()
+    for f in open_findings:
+        region_findings.update(paths.get(f.agency_id or "", []))
+    region_agencies = Counter(r for a in agencies for r in paths[a.id])
     regions = tuple(
         RegionRollup(
             name,

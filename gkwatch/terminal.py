@@ -47,8 +47,10 @@ def _table(table: render.Table) -> RichTable:
         for cell in row.cells:
             if "absent" in cell.flags:
                 cells.append(Text(""))
-            elif cell.failing:
+            elif cell.suspect:
                 cells.append(Text(f"✗{cell.text}", style="bold white on red"))
+            elif cell.failing:
+                cells.append(Text(cell.text, style="red"))
             elif cell.value is None:
                 cells.append(Text("?", style="bold yellow"))
             else:
@@ -69,6 +71,12 @@ def show(console: Console, view: ReportView) -> None:
             Text(f"✗ {labels.rule(i.rule)}（{i.scope}）：{i.left} ≠ {i.right}", style="red")
             for i in failing
         ]
+        lines.append(
+            Text(
+                "表中 ✗ 标出同时出现在多条不成立关系中的单元格（最可能有误），"
+                "红字为其余相关单元格。"
+            )
+        )
         console.print(Panel(Group(*lines), title="不成立的勾稽关系", border_style="red"))
     elif record.identities:
         console.print(Text(f"✓ {len(record.identities)} 项勾稽关系全部成立", style="green"))

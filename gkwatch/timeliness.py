@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final, Literal
 
-from monitor.deadlines import deadline as _monitor_deadline
-
 Status = Literal["on_time", "late", "missing", "not_due"]
 STATUSES: Final = ("on_time", "late", "missing", "not_due")
 
 
 def deadline(level: str, custom: str | None, year: int) -> dt.date:
     """The last day to publish the report on ``year`` (it falls in ``year + 1``)."""
-    return _monitor_deadline(level, year, custom)
+    # imported here: ``monitor`` pulls in Apprise, which ``gkwatch --help`` need not load
+    from monitor.deadlines import deadline as monitor_deadline
+
+    return monitor_deadline(level, year, custom)
 
 
 def status(published: dt.date | None, present: bool, due: dt.date, today: dt.date) -> Status:

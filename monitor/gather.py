@@ -32,15 +32,20 @@ from storage import Archive, FetchRecord, FindingState, ReportInfo
 
 _OK = range(200, 400)
 CHINA = ZoneInfo("Asia/Shanghai")
+#: how much of the crawl log (newest first) the checks read: several crawls of every agency
+FETCH_WINDOW = 200_000
 #: a list fetched this shortly before the report was first seen belongs to the same crawl
 _SAME_CRAWL = dt.timedelta(minutes=30)
 
 
-def agency_facts(archive: Archive) -> dict[str, AgencyFacts]:
-    return {
-        a.id: AgencyFacts(a.id, a.name, a.level, a.region, a.deadline, a.since)
-        for a in archive.agencies()
-    }
+def agency_facts(archive: Archive) -> tuple[dict[str, AgencyFacts], dict[str, set[str]]]:
+    """The agencies as the checks need them, and each one's list URLs."""
+    facts: dict[str, AgencyFacts] = {}
+    lists: dict[str, set[str]] = {}
+    for a in archive.agencies():
+        facts[a.id] = AgencyFacts(a.id, a.name, a.level, a.region, a.deadline, a.since)
+        lists[a.id] = set(a.report_lists) | set(a.discovered_lists)
+    return facts, lists
 
 
 def _slim(report: Report) -> Report:
@@ -59,7 +64,9 @@ def _slim(report: Report) -> Report:
 def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[FindingState]:
     """Every finding the enabled checks produce now."""
     kinds = set(settings.kinds)
-    agencies = agency_facts(archive)
+    agencies, lists = agency_facts(archive)
+    #: the recent crawl log, read once: evidence for late, outcomes for crawl_failing
+    log = archive.fetches(limit=FETCH_WINDOW)
     names = {a.id: a.name for a in agencies.values()}
     out: list[FindingState] = []
     present: set[tuple[str, int]] = set()
@@ -108,7 +115,7 @@ def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[Find
         )
         out += [f for f in found if f.kind in kinds]
     if "late" in kinds:
-        out += late.check(_with_crawl_evidence(archive, facts, agencies), agencies)
+        out += late.check(_with_crawl_evidence(facts, agencies, lists, log), agencies)
     if "removed" in kinds:
         out += removed.check(_with_removal_status(archive, facts), agencies)
     if "changed" in kinds:
@@ -117,7 +124,7 @@ def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[Find
         out += _copied(archive, index, settings, names)
     if "crawl_failing" in kinds:
         out += crawl_failing.check(
-            crawl_histories(archive, agencies), failures=settings.crawl_failures, names=names
+            crawl_histories(archive, agencies, log), failures=settings.crawl_failures, names=names
         )
     return out
 
@@ -158,20 +165,25 @@ def absent_at(
 
 
 def _with_crawl_evidence(
-    archive: Archive, facts: list[ReportFacts], agencies: Mapping[str, AgencyFacts]
+    facts: list[ReportFacts],
+    agencies: Mapping[str, AgencyFacts],
+    lists: Mapping[str, set[str]],
+    log: list[FetchRecord],
 ) -> list[ReportFacts]:
-    """Fills ``absent_at`` — read only for reports first seen after their deadline (the only
-    ones for which the crawler's observation can matter)."""
+    """Fills ``absent_at`` for reports first seen after their deadline (the only ones for
+    which the crawler's observation can matter), from the recent crawl log."""
+    by_agency: dict[str, list[FetchRecord]] = defaultdict(list)
+    for fetch in log:
+        if fetch.agency_id:
+            by_agency[fetch.agency_id].append(fetch)
     out = []
     for report in facts:
         agency = agencies.get(report.agency_id)
-        if agency is None or report.first_seen.date() <= agency.due(report.year):
+        fetched = by_agency.get(report.agency_id)
+        if agency is None or not fetched or report.first_seen.date() <= agency.due(report.year):
             out.append(report)
             continue
-        lists = set(archive.agency(report.agency_id).report_lists)
-        lists |= set(archive.agency(report.agency_id).discovered_lists)
-        log = archive.fetches(agency_id=report.agency_id, limit=2000)
-        found = absent_at(report, lists, log)
+        found = absent_at(report, lists.get(report.agency_id, set()), fetched)
         out.append(replace(report, absent_at=found))
     return out
 
@@ -225,7 +237,7 @@ def _copied(
 
 
 def crawl_histories(
-    archive: Archive, agencies: Mapping[str, AgencyFacts], runs: int = 20, window: int = 100_000
+    archive: Archive, agencies: Mapping[str, AgencyFacts], log: list[FetchRecord], runs: int = 20
 ) -> dict[str, list[CrawlAttempt]]:
     """Per agency, the outcome of each recent finished crawl run that included it. A run's
     outcome for an agency comes from its fetches (ok when any page answered 2xx/3xx); the
@@ -236,18 +248,18 @@ def crawl_histories(
         return {}
     run_ids = {r.id for r in finished}
     outcome: dict[tuple[int, str], list[FetchRecord]] = defaultdict(list)
-    for fetch in archive.fetches(limit=window):
+    for fetch in log:
         if fetch.crawl_run_id in run_ids and fetch.agency_id:
             outcome[(fetch.crawl_run_id, fetch.agency_id)].append(fetch)
     histories: dict[str, list[CrawlAttempt]] = defaultdict(list)
     for run in finished:
         per_agency = run.stats.get("agencies") if isinstance(run.stats, dict) else None
         for agency_id in run.agency_ids or tuple(agencies):
-            log = outcome.get((run.id, agency_id))
-            if not log:
+            seen = outcome.get((run.id, agency_id))
+            if not seen:
                 continue  # no trace of it in this run: neither a failure nor a success
-            ok = any(f.status in _OK for f in log)
-            error = next((f.error or f"HTTP {f.status}" for f in log if f.status not in _OK), None)
+            ok = any(f.status in _OK for f in seen)
+            error = next((f.error or f"HTTP {f.status}" for f in seen if f.status not in _OK), None)
             listed = None
             if isinstance(per_agency, dict) and isinstance(per_agency.get(agency_id), dict):
                 value = per_agency[agency_id].get("listed")

@@ -13,7 +13,7 @@ _HTML = re.compile(
     re.I,
 )
 #: Control bytes that never occur in text (TAB, LF, CR, FF and ESC excluded).
-_CONTROL = frozenset(set(range(0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | set(range(0x1C, 0x20)))
+_CONTROL = bytes(sorted(set(range(0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | set(range(0x1C, 0x20))))
 _SAMPLE = 65536
 
 
@@ -52,5 +52,6 @@ def detect_format(data: bytes, *, name: str | None = None, content_type: str | N
 def _looks_binary(sample: bytes) -> bool:
     if not sample:
         return False
-    control = sum(1 for byte in sample if byte in _CONTROL)
+    # bytes.translate deletes in C: a per-byte Python loop cost ~1 ms per report.
+    control = len(sample) - len(sample.translate(None, _CONTROL))
     return control > max(2, len(sample) // 200)

@@ -8,6 +8,7 @@ it could not be checked, which is not the same as failing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from parser import spec
 from parser.record import Identity, Number, Report, Table
@@ -18,6 +19,12 @@ _EPSILON = 1e-6
 
 def _ref(table: str, row: str, column: str) -> str:
     return f"{table}.{row}.{column}"
+
+
+@lru_cache(maxsize=1024)
+def _refs(table: str, rows: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """Cell references (``table.row.column``); the same few hundred on every record."""
+    return tuple(f"{table}.{r}.{c}" for r in rows for c in columns)
 
 
 def _sum(values: Iterable[Number | None]) -> Number | None:
@@ -34,11 +41,11 @@ def _identity(
     scope: str,
     left: Number | None,
     right: Number | None,
-    left_cells: Iterable[str],
-    right_cells: Iterable[str],
+    left_cells: tuple[str, ...],
+    right_cells: tuple[str, ...],
 ) -> Identity:
     ok = None if left is None or right is None else abs(left - right) <= _EPSILON
-    return Identity(rule, scope, left, right, ok, tuple(left_cells), tuple(right_cells))
+    return Identity(rule, scope, left, right, ok, left_cells, right_cells)
 
 
 def _get(table: Table, row: str, column: str) -> Number | None:
@@ -56,8 +63,8 @@ def t3_balance(applications: Table) -> list[Identity]:
                 c,
                 _sum(_get(applications, r, c) for r in lrows),
                 _sum(_get(applications, r, c) for r in rrows),
-                (_ref("applications", r, c) for r in lrows),
-                (_ref("applications", r, c) for r in rrows),
+                _refs("applications", lrows, (c,)),
+                _refs("applications", rrows, (c,)),
             )
         )
     return out
@@ -73,8 +80,8 @@ def t3_rows(applications: Table) -> list[Identity]:
                 row,
                 _get(applications, row, "total"),
                 _sum(_get(applications, row, c) for c in spec.APPLICANT_COLUMNS),
-                (_ref("applications", row, "total"),),
-                (_ref("applications", row, c) for c in spec.APPLICANT_COLUMNS),
+                _refs("applications", (row,), ("total",)),
+                _refs("applications", (row,), spec.APPLICANT_COLUMNS),
             )
         )
     return out
@@ -91,8 +98,8 @@ def t3_results(applications: Table, template: str) -> list[Identity]:
                 c,
                 _get(applications, "total", c),
                 _sum(_get(applications, r, c) for r in outcomes),
-                (_ref("applications", "total", c),),
-                (_ref("applications", r, c) for r in outcomes),
+                _refs("applications", ("total",), (c,)),
+                _refs("applications", outcomes, (c,)),
             )
         )
     return out
@@ -109,8 +116,8 @@ def t4_groups(appeals: Table) -> list[Identity]:
                 group,
                 _get(appeals, group, "total"),
                 _sum(_get(appeals, group, c) for c in parts),
-                (_ref("appeals", group, "total"),),
-                (_ref("appeals", group, c) for c in parts),
+                _refs("appeals", (group,), ("total",)),
+                _refs("appeals", (group,), parts),
             )
         )
     return out

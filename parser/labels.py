@@ -4,15 +4,20 @@ Reports renumber (``1.``/``1、``/``（一）``), re-punctuate, abbreviate (``�
 labels over cells or page breaks, and print group labels (``（三）不予公开``) only in the
 first row of a group. So a label is reduced to its words and matched on short distinctive
 keywords; the few ambiguous ones (``3.其他``, ``总计``) use the group/table context.
+
+Every function here is pure and cached by its arguments: the same few hundred labels recur in
+every report, so after the first reports a label costs one dictionary lookup.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 _STRIP = re.compile(r"[\s()（）\[\]【】、.．,，:：;；“”\"'《》<>〈〉·\-—_*#|/]+")
+_DIGIT = re.compile(r"\d")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+|\d+)")
 
 ACTIVE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -74,6 +79,7 @@ _GROUPS = (
 )
 
 
+@lru_cache(maxsize=16384)
 def words(label: str) -> str:
     """A label reduced to its words: no spaces, punctuation or brackets."""
     return _STRIP.sub("", label)
@@ -84,6 +90,7 @@ def bare(label: str) -> str:
     return _NUMBERING.sub("", words(label), count=1)
 
 
+@lru_cache(maxsize=8192)
 def group_of(label: str) -> str | None:
     w = words(label)
     found = None
@@ -106,6 +113,7 @@ class Match:
     row: str  # a row key, or "*" for the table-4 number row(s)
 
 
+@lru_cache(maxsize=16384)
 def match_label(label: str, *, context: str | None, group: str | None) -> Match | None:
     """The table row one label names (one cell's text, or several cells joined)."""
     w = words(label)
@@ -146,13 +154,14 @@ def _appeal(w: str) -> Match | None:
     return Match("appeals", group if only_group and group else "*")
 
 
+@lru_cache(maxsize=16384)
 def context_of(text: str, *, paragraph: bool) -> str | Literal[False] | None:
     """The table an anchor opens: a table name, ``None`` (tables are over), ``False`` (no change).
 
     Anchors are headings and header cells; a sentence with figures in it never is one.
     """
     w = words(text)
-    if len(w) > 60 or (re.search(r"\d", w[2:]) and len(w) > 24):
+    if len(w) > 60 or (len(w) > 24 and _DIGIT.search(w, 2)):
         return False
     if "行政复议" in w and ("行政诉讼" in w or w.endswith("情况")):
         return "appeals"

@@ -1,23 +1,22 @@
 """PDF reader: the text layer and the ruled tables of a PDF → ``Document`` blocks.
 
-Tables are read from their geometry (pdfplumber's table finder on the ruling lines), never
-from the text stream, and stitched across page breaks; the remaining text becomes
-paragraphs, without page numbers and running headers. A PDF without a text layer (a scan)
+PDFium reads each page's characters and ruling lines (``pdf_pdfium``); tables are read from
+that geometry (pdfplumber's table finder on the ruling lines), never from the text stream,
+and stitched across page breaks; the remaining text becomes paragraphs, without page
+numbers and running headers. A PDF without a text layer (a scan)
 gives a document with a ``needs_ocr`` warning and no invented text.
 """
 
 from __future__ import annotations
 
-import io
 import itertools
-import logging
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfpage import PDFPage
+from pdfplumber.table import TableFinder
 
 from parser.document import Block, Document
 from parser.errors import CorruptDocument, DocumentTooLarge, ParserError
@@ -32,6 +31,16 @@ from parser.pdf_layout import (
     right_edges,
     starts_paragraph,
 )
+from parser.pdf_paths import Edge
+from parser.pdf_pdfium import (
+    PASSWORD,
+    Overtime,
+    PageContent,
+    PdfiumError,
+    open_document,
+    read_page,
+)
+from parser.pdf_streams import check_inflation
 from parser.pdf_tables import Grid, continues, grid_of, join
 from parser.record import ParseWarning
 
@@ -40,7 +49,7 @@ MAX_PAGES = 300  # annual reports run to a few dozen pages; a huge page tree is 
 TIME_LIMIT = 60.0  # seconds for the whole document, checked between pages
 _SCAN_CHARS = 10  # a page with fewer printable characters than this has no text layer
 
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
+_PDFIUM = threading.Lock()  # PDFium is not thread-safe: one document at a time per process
 
 
 @dataclass(frozen=True)
@@ -59,53 +68,71 @@ def read(data: bytes, name: str | None) -> Document:
         raise DocumentTooLarge(name, len(data), MAX_BYTES)
     if b"%PDF-" not in data[:1024]:
         raise CorruptDocument(name, "not a PDF: no %PDF- header")
+    check_inflation(data, name)
     try:
-        pages = list(_pages(data, name))
+        with _PDFIUM:
+            pages = list(_pages(data, name))
     except ParserError:
         raise
-    except Exception as exc:  # pdfminer raises arbitrary built-in errors on malformed input
+    except Exception as exc:  # the last line of defence: whatever malformed input provokes
         raise CorruptDocument(name, _describe(exc)) from exc
     return _document(pages, name)
 
 
 def _describe(exc: BaseException) -> str:
-    chain: list[BaseException] = [exc]
-    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        nxt = chain[-1].__cause__ or chain[-1].__context__
-        assert nxt is not None
-        chain.append(nxt)
-    names = {type(e).__name__ for e in chain} | {type(a).__name__ for e in chain for a in e.args}
-    if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
-        return "the PDF is encrypted with a password"
     if isinstance(exc, RecursionError):
         return "the PDF's object structure is nested too deeply"
     return f"malformed PDF ({type(exc).__name__}: {str(exc)[:200] or 'no detail'})"
 
 
 def _pages(data: bytes, name: str | None) -> Iterator[_Page]:
-    pdf = pdfplumber.open(io.BytesIO(data))
-    count = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), MAX_PAGES + 1))
-    if count > MAX_PAGES:
-        raise CorruptDocument(name, f"more than {MAX_PAGES} pages")
-    if count == 0:
-        raise CorruptDocument(name, "the PDF has no pages")
-    deadline = time.monotonic() + TIME_LIMIT
-    for number, page in enumerate(pdf.pages, start=1):
-        if time.monotonic() > deadline:
-            raise CorruptDocument(name, f"reading took more than {TIME_LIMIT:.0f} s")
-        yield _read_page(page, number)
-        page.close()  # drop pdfplumber's per-page object cache
+    try:
+        pdf = open_document(data)
+    except PdfiumError as exc:
+        if getattr(exc, "err_code", None) == PASSWORD:
+            raise CorruptDocument(name, "the PDF is encrypted with a password") from exc
+        raise CorruptDocument(name, f"malformed PDF ({exc})") from exc
+    try:
+        count = len(pdf)
+        if count > MAX_PAGES:
+            raise CorruptDocument(name, f"more than {MAX_PAGES} pages")
+        if count == 0:
+            raise CorruptDocument(name, "the PDF has no pages")
+        deadline = time.monotonic() + TIME_LIMIT
+        for number in range(1, count + 1):
+            try:
+                page = pdf[number - 1]
+            except PdfiumError:
+                # PDFium trusts /Count; a page tree that loops or lies has no page to load.
+                if number == 1:
+                    raise CorruptDocument(name, "the PDF has no pages that can be loaded") from None
+                raise CorruptDocument(name, f"page {number} of {count} cannot be loaded") from None
+            try:
+                content = read_page(page, deadline)
+            except Overtime:
+                raise CorruptDocument(name, f"reading took more than {TIME_LIMIT:.0f} s") from None
+            finally:
+                page.close()
+            yield _read_page(content, number)
+    finally:
+        pdf.close()
 
 
-def _read_page(page: Any, number: int) -> _Page:
-    chars = [
-        Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
-        for c in page.chars
-        if c["text"].strip()
-    ]
+@dataclass(frozen=True)
+class _EdgePage:
+    """What pdfplumber's table finder reads from a page under its "lines" strategies."""
+
+    edges: tuple[Edge, ...]
+    bbox: tuple[float, float, float, float]
+
+
+def _read_page(content: PageContent, number: int) -> _Page:
+    chars = content.chars
     grids: list[Grid] = []
-    if page.lines or page.rects:
-        for table in page.find_tables():
+    if any(e["orientation"] for e in content.edges):
+        # Duck-typed: the finder reads only ``edges`` and ``bbox`` of its ``Page``.
+        page: Any = _EdgePage(content.edges, (0.0, 0.0, 0.0, content.height))
+        for table in TableFinder(page).tables:
             grid = grid_of([row.cells for row in table.rows], chars, number)
             # A one-column "table" is a bordered text box: its text is ordinary paragraphs.
             if grid.columns >= 2 and grid.rows:
@@ -113,11 +140,11 @@ def _read_page(page: Any, number: int) -> _Page:
     free = [c for c in chars if not any(_inside(c, g) for g in grids)]
     return _Page(
         number,
-        float(page.height),
+        content.height,
         tuple(lines_of(free, number)),
         tuple(grids),
         len(chars),
-        len(page.images),
+        content.images,
     )
 
 

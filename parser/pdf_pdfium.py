@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +19,9 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
 from parser.pdf_layout import Char
+from parser.pdf_paths import Edge, Point, edges_of
 
 Matrix = tuple[float, float, float, float, float, float]
-Point = tuple[float, float]
-Edge = dict[str, Any]  # pdfplumber's edge dictionaries, which its table finder consumes
 
 _MAX_FORM_DEPTH = 8  # forms nested deeper than this are hostile, not layout
 _CHECK_EVERY = 256  # objects or characters between two looks at the clock
@@ -82,40 +80,74 @@ def read_page(page: Any, deadline: float) -> PageContent:
     return PageContent(height, tuple(chars), tuple(edges), images)
 
 
+def _by_address(function: Any, *argtypes: Any) -> Any:
+    """A PDFium entry point declared to return a bare address (an int, ``None`` for NULL),
+    for use as a cache key without a ctypes cast per character."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address is not None
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
+
+
+_text_object_at = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_int)
+_font_of = _by_address(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+
+
+def _text(raw: Any, count: int) -> str | None:
+    """The page's characters in one call, if they map one to one onto character indexes."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    text = bytes(buffer)[: 2 * max(written - 1, 0)].decode("utf-16-le", "replace")
+    return text if len(text) == count else None
+
+
+def _descent(font: int) -> float:
+    """The font's descent as a fraction of its size (negative: below the baseline)."""
+    descent = ctypes.c_float()
+    handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
+    return (
+        descent.value if pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1.0), descent) else 0.0
+    )
+
+
 def _chars(page: Any, ctm: Matrix, height: float, deadline: float) -> list[Char]:
     textpage = page.get_textpage()
     try:
         raw = textpage.raw
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        box, matrix, descent = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX(), ctypes.c_float()
-        descents: dict[int | None, float] = {}
+        count = pdfium_c.FPDFText_CountChars(raw)
+        text = _text(raw, count)
+        ox, oy, box = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF()
+        matrix = pdfium_c.FS_MATRIX()
+        origin, loose = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetLooseCharBox
+        get_matrix, font_size = pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetFontSize
+        descents: dict[int | None, float] = {None: 0.0}
         chars = []
-        for k in range(pdfium_c.FPDFText_CountChars(raw)):
+        for k in range(count):
             if k % _CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise Overtime
-            code = pdfium_c.FPDFText_GetUnicode(raw, k)
-            # Generated characters are PDFium's guessed spaces and line breaks, not the page's.
-            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or pdfium_c.FPDFText_IsGenerated(raw, k):
+            if text is not None:
+                ch = text[k]
+            else:
+                code = pdfium_c.FPDFText_GetUnicode(raw, k)
+                ch = chr(code) if code < 0xD800 or 0xE000 <= code <= 0x10FFFF else "\ufffd"
+            obj = _text_object_at(raw, k)
+            # No text object: a space or line break PDFium generated, not the page's text.
+            if obj is None or not ch.strip():
                 continue
-            text = chr(code)
-            if not text.strip():
-                continue
-            pdfium_c.FPDFText_GetMatrix(raw, k, matrix)
-            size = pdfium_c.FPDFText_GetFontSize(raw, k) * math.hypot(matrix.c, matrix.d)
-            font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(raw, k))
-            key = ctypes.cast(font, ctypes.c_void_p).value
-            if key not in descents:
-                ok = pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), descent)
-                descents[key] = descent.value if ok else 0.0
-            pdfium_c.FPDFText_GetCharOrigin(raw, k, ox, oy)
-            pdfium_c.FPDFText_GetLooseCharBox(raw, k, box)
-            # pdfminer's box: from the origin across the advance, the font size tall, resting
-            # on the font's descent; the loose box's horizontal extent is exactly that.
-            y0 = oy.value + descents[key] * size
+            font = _font_of(obj)
+            descent = descents.get(font)
+            if descent is None:
+                descent = descents[font] = _descent(font)
+            get_matrix(raw, k, matrix)
+            size = font_size(raw, k) * math.hypot(matrix.c, matrix.d)
+            origin(raw, k, ox, oy)
+            loose(raw, k, box)
+            # pdfminer's box: from the origin across the advance (the loose box's right edge),
+            # the font size tall, resting on the font's descent; its "size" is the box's
+            # height on the (possibly rotated) page.
+            y0 = oy.value + descent * size
             (ax, ay), (bx, by) = _apply(ctm, ox.value, y0), _apply(ctm, box.right, y0 + size)
-            chars.append(
-                Char(text, min(ax, bx), max(ax, bx), height - max(ay, by), height - min(ay, by), size)
-            )
+            top, bottom = height - max(ay, by), height - min(ay, by)
+            chars.append(Char(ch, min(ax, bx), max(ax, bx), top, bottom, bottom - top))
         return chars
     finally:
         textpage.close()
@@ -123,41 +155,33 @@ def _chars(page: Any, ctm: Matrix, height: float, deadline: float) -> list[Char]
 
 def _walk(page: Any, ctm: Matrix, height: float, edges: list[Edge], deadline: float) -> int:
     """Collect the edges of every path (forms included); return the number of images."""
-    images = 0
+    images = seen = 0
     matrix = pdfium_c.FS_MATRIX()
-    stack: list[tuple[Callable[[int], Any], int, Matrix, int]] = [
-        (lambda i: pdfium_c.FPDFPage_GetObject(page.raw, i), pdfium_c.FPDFPage_CountObjects(page.raw), ctm, 0)
-    ]
-    seen = 0
+    page_objects = (pdfium_c.FPDFPage_GetObject, page.raw, pdfium_c.FPDFPage_CountObjects(page.raw))
+    stack = [(page_objects, ctm, 0)]
     while stack:
-        get, count, outer, depth = stack.pop()
+        (get, owner, count), outer, depth = stack.pop()
         for i in range(count):
             seen += 1
             if seen % _CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise Overtime
-            obj = get(i)
+            obj = get(owner, i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
-                continue
-            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
-                continue
-            pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
-            own = _then(
-                (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer
-            )
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                for shape, points in _subpaths(obj, own):
-                    edges.extend(_edges(shape, [(x, height - y) for x, y in points]))
-            elif depth < _MAX_FORM_DEPTH:
-                stack.append(
-                    (
-                        lambda i, form=obj: pdfium_c.FPDFFormObj_GetObject(form, i),
-                        pdfium_c.FPDFFormObj_CountObjects(form := obj),
-                        own,
-                        depth + 1,
+            elif kind in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+                pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+                own = _then((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+                if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                    for shape, points in _subpaths(obj, own):
+                        edges.extend(edges_of(shape, [(x, height - y) for x, y in points]))
+                elif depth < _MAX_FORM_DEPTH:
+                    form = (
+                        pdfium_c.FPDFFormObj_GetObject,
+                        obj,
+                        pdfium_c.FPDFFormObj_CountObjects(obj),
                     )
-                )
+                    stack.append((form, own, depth + 1))
     return images
 
 
@@ -166,7 +190,7 @@ def _subpaths(obj: Any, m: Matrix) -> list[tuple[str, list[Point]]]:
     ``c``, ``h``) and its points: one per operator, the start point again for ``h``."""
     x, y = ctypes.c_float(), ctypes.c_float()
     out: list[tuple[str, list[Point]]] = []
-    shape, points = "", []
+    shape, points = "", list[Point]()
     bezier = 0
     for s in range(pdfium_c.FPDFPath_CountSegments(obj)):
         segment = pdfium_c.FPDFPath_GetPathSegment(obj, s)
@@ -195,44 +219,6 @@ def _subpaths(obj: Any, m: Matrix) -> list[tuple[str, list[Point]]]:
     if shape:
         out.append((shape, points))
     return out
-
-
-def _edge(kind: str, p0: Point, p1: Point) -> Edge:
-    x0, x1 = min(p0[0], p1[0]), max(p0[0], p1[0])
-    top, bottom = min(p0[1], p1[1]), max(p0[1], p1[1])
-    if kind == "line":
-        orientation: str | None = "h" if top == bottom else "v"
-    else:
-        orientation = "v" if p0[0] == p1[0] else ("h" if p0[1] == p1[1] else None)
-    return {
-        "object_type": kind,
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "doctop": top,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "orientation": orientation,
-    }
-
-
-def _edges(shape: str, pts: list[Point]) -> list[Edge]:
-    """pdfplumber's edges of one subpath: pdfminer's line / rectangle / curve split."""
-    if len(shape) < 2:
-        return []
-    if shape in ("ml", "mlh"):
-        return [_edge("line", pts[0], pts[1])]
-    if shape in ("mlllh", "mllll") and pts[0] == pts[4]:
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pts[:4]
-        if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
-            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
-        ):
-            left, right = min(x0, x2), max(x0, x2)
-            top, bottom = min(y0, y2), max(y0, y2)
-            corners = [(left, top), (right, top), (right, bottom), (left, bottom)]
-            return [_edge("rect_edge", a, b) for a, b in zip(corners, corners[1:] + corners[:1])]
-    return [_edge("curve_edge", a, b) for a, b in zip(pts, pts[1:])]
 
 
 def open_document(data: bytes) -> Any:

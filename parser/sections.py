@@ -3,7 +3,8 @@
 The report starts at its title (or, without one, at its first section) and ends at the date
 under the signature or at the first piece of page furniture after it (``扫一扫…``,
 ``相关词条``, print/close links, ``上一篇``…). Sections are the headings and paragraphs in
-between, without the tables, their captions and the signature.
+between, without the tables, their captions and the signature — and without the furniture
+of encyclopedia-style mirrors (a ``基本介绍`` info box of ``中文名:…`` lines, ``报告内容``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ _FURNITURE = re.compile(
     r"【?打印】?|【?关闭】?|关闭窗口|上一篇|下一篇|分享到|网站地图|版权所有|主办单位|联系我们|联络我们|"
     r"返回顶部|【字体|字号[:：]|扫一扫)"
 )
+#: Encyclopedia mirrors (baike-style pages) wrap a report in an info box and headings of
+#: their own; none of it is the agency's text.
+_INFOBOX_HEAD = re.compile(r"^(?:基本介绍|基本信息|基本资料|百科名片|词条信息)$")
+_INFOBOX_LINE = re.compile(r"^[•·●▪*-]?\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*:\s*\S")
+_MIRROR_LINE = re.compile(r"^(?:报告内容|目录|编辑|展开|收起|展开全部|词条标签|参考资料)$")
 _BULLET = re.compile(r"^[•·●▪]\s*")
 _FIRST_SECTION = re.compile(r"^(?:一[、.．]|[(（]一[)）]|概述)")
 
@@ -89,7 +95,8 @@ def build_sections(
     out: list[Section] = []
     heading = ""
     paragraphs: list[str] = []
-    skip = {where.title_index, where.signature_index}
+    skip: set[int | None] = {where.title_index, where.signature_index}
+    skip.update(mirror_furniture(blocks, where.start, where.end))
     if where.signature_index is not None:
         before = where.signature_index - 1
         text = blocks[before].text if before >= 0 else ""
@@ -118,6 +125,31 @@ def build_sections(
     if heading or paragraphs:
         out.append(Section(heading, tuple(paragraphs)))
     return tuple(s for s in out if s.paragraphs or not _is_table_heading(s.heading))
+
+
+def mirror_furniture(blocks: tuple[Block, ...], start: int, end: int) -> set[int]:
+    """Indices of an encyclopedia mirror's info box and headings between ``start`` and ``end``.
+
+    The info box is its heading and the short ``key: value`` lines right after it (readers
+    give them as paragraphs or, for a bulleted text, as rows).
+    """
+    out: set[int] = set()
+    i = start
+    while i < end:
+        text = _BULLET.sub("", blocks[i].text).strip()
+        if _MIRROR_LINE.match(text):
+            out.add(i)
+        elif _INFOBOX_HEAD.match(text):
+            out.add(i)
+            while i + 1 < end and _is_infobox_line(blocks[i + 1].text):
+                i += 1
+                out.add(i)
+        i += 1
+    return out
+
+
+def _is_infobox_line(text: str) -> bool:
+    return len(text) <= 60 and "。" not in text and bool(_INFOBOX_LINE.match(text.strip()))
 
 
 def _is_table_heading(heading: str) -> bool:

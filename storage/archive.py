@@ -8,6 +8,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from parser.record import Report
 from storage import agencies as _agencies
 from storage import crawllog as _crawllog
@@ -15,6 +17,7 @@ from storage import findings as _findings
 from storage import leases as _leases
 from storage import reports as _reports
 from storage import schema as _schema
+from storage.cellkeys import CellKeys
 from storage.documents import DocumentStore
 from storage.engine import Database
 from storage.types import (
@@ -49,6 +52,7 @@ class Archive:
     def __init__(self, db: Database, documents: DocumentStore) -> None:
         self._db = db
         self._docs = documents
+        self._keys = CellKeys(db)
 
     # -- opening and schema --------------------------------------------------------------
     @classmethod
@@ -133,7 +137,7 @@ class Archive:
     def put_documents(self, items: Iterable[tuple[bytes, str | None]]) -> list[str]:
         """``put_document`` for many documents in one transaction (bulk loads)."""
         batch = list(items)
-        return self._db.write(lambda s: [self._docs.put(s, d, ct) for d, ct in batch])
+        return self._db.write(lambda s: self._docs.put_many(s, batch))
 
     def document(self, sha: str) -> StoredDocument:
         """The stored bytes of a document; ``NotFound`` when unknown."""
@@ -166,13 +170,21 @@ class Archive:
         (cells + normalised narrative, agency, year, signed_on) differs from the current
         version; otherwise the current version's ``last_seen`` moves. A removed report seen
         again becomes present."""
-        return self._db.write(lambda s: _reports.store(s, obs))
+        prepared = _reports.prepare(obs.record, self._keys)
+        return self._db.write(lambda s: _reports.store(s, obs, prepared))
 
     def store_reports(self, observations: Iterable[ReportObservation]) -> list[StoreResult]:
         """``store_report`` for many observations in one transaction (bulk loads, imports of
         existing archives): all are stored or none."""
         batch = list(observations)
-        return self._db.write(lambda s: [_reports.store(s, o) for o in batch])
+        prepared = [_reports.prepare(o.record, self._keys) for o in batch]
+
+        def work(s: Session) -> list[StoreResult]:
+            _reports.check_refs(s, batch)
+            pairs = zip(batch, prepared, strict=True)
+            return [_reports.store(s, o, p, refs_checked=True) for o, p in pairs]
+
+        return self._db.write(work)
 
     def mark_missing(self, url: str, status: int, seen_at: dt.datetime) -> int:
         """The report page at ``url`` answered ``status`` (404/410) or left its list: its
@@ -236,6 +248,7 @@ class Archive:
         return _reports.reparse(
             self._db,
             self._docs,
+            self._keys,
             parse,
             force=force,
             parser_version=parser_version,

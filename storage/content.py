@@ -43,27 +43,33 @@ class Cell:
 
 
 def cells_of(record: Report) -> list[Cell]:
+    flags: dict[tuple[str, str, str], set[str]] = {}
+    for f in record.cell_flags:
+        flags.setdefault((f.table, f.row, f.column), set()).add(f.flag)
+    none: set[str] = set()
     out = []
     for table, row, column, value in record.iter_cells():
-        flags = record.flags_of(table, row, column)
+        marks = flags.get((table, row, column), none)
         out.append(
             Cell(
                 table_name=table,
                 row_key=row,
                 column_key=column,
                 value=None if value is None else float(value),
-                blank="blank" in flags,
-                resolved="resolved" in flags,
+                blank="blank" in marks,
+                resolved="resolved" in marks,
             )
         )
     return out
 
 
-def content_hash(record: Report) -> str:
-    """sha256 over the canonical JSON of the report's content (see the module docstring)."""
-    cells = sorted(
-        [c.table_name, c.row_key, c.column_key, _number(c.value), c.blank, c.resolved]
-        for c in cells_of(record)
+def content_hash(record: Report, cells: list[Cell] | None = None) -> str:
+    """sha256 over the canonical JSON of the report's content (see the module docstring);
+    ``cells`` saves recomputing ``cells_of(record)``."""
+    # Cell values are floats already (5 and 5.0 are one value); tuples sort fast.
+    rows = sorted(
+        (c.table_name, c.row_key, c.column_key, c.value, c.blank, c.resolved)
+        for c in (cells if cells is not None else cells_of(record))
     )
     sections = [
         [normalise_text(s.heading), [t for p in s.paragraphs if (t := normalise_text(p))]]
@@ -74,7 +80,7 @@ def content_hash(record: Report) -> str:
         "year": record.year,
         "signed_on": record.signed_on.isoformat() if record.signed_on else None,
         "template": record.template,
-        "cells": cells,
+        "cells": rows,
         "prose": sorted((k, _number(v)) for k, v in record.prose.items()),
         "sections": sections,
     }

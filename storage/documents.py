@@ -8,7 +8,9 @@ import os
 import tempfile
 import zlib
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,26 +31,35 @@ class DocumentStore:
         return self.directory / sha[:2] / sha[2:4] / f"{sha}.zz"
 
     def put(self, session: Session, data: bytes, content_type: str | None) -> str:
-        sha = hashlib.sha256(data).hexdigest()
-        if session.get(DocumentRow, sha) is not None:
-            return sha
-        packed = zlib.compress(data, 6)
-        in_dir = self.directory is not None
-        if in_dir:
-            self._write_file(sha, packed)
-        values = {
-            "sha256": sha,
-            "size": len(data),
-            "content_type": content_type,
-            "compression": "zlib",
-            "store": "dir" if in_dir else "db",
-            "data": None if in_dir else packed,
-            "created_at": dt.datetime.now(dt.UTC),
-        }
-        # Two writers may store the same bytes at once: the second insert does nothing.
-        insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-        session.execute(insert(DocumentRow).values(**values).on_conflict_do_nothing())
-        return sha
+        return self.put_many(session, [(data, content_type)])[0]
+
+    def put_many(self, session: Session, items: list[tuple[bytes, str | None]]) -> list[str]:
+        shas = [hashlib.sha256(data).hexdigest() for data, _ in items]
+        have = set(
+            session.scalars(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(set(shas))))
+        )
+        now = dt.datetime.now(dt.UTC)
+        rows: dict[str, dict[str, Any]] = {}
+        for sha, (data, content_type) in zip(shas, items, strict=True):
+            if sha in have or sha in rows:
+                continue
+            packed = zlib.compress(data, 6)
+            if self.directory is not None:
+                self._write_file(sha, packed)
+            rows[sha] = {
+                "sha256": sha,
+                "size": len(data),
+                "content_type": content_type,
+                "compression": "zlib",
+                "store": "db" if self.directory is None else "dir",
+                "data": packed if self.directory is None else None,
+                "created_at": now,
+            }
+        if rows:
+            # Two writers may store the same bytes at once: the second insert does nothing.
+            insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+            session.execute(insert(DocumentRow).on_conflict_do_nothing(), list(rows.values()))
+        return shas
 
     def _write_file(self, sha: str, packed: bytes) -> None:
         target = self.path_of(sha)

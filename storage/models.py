@@ -35,6 +35,13 @@ NAMING = {
 }
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Aware UTC; a naive datetime is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Timezone-aware UTC in and out; SQLite keeps no zone, so one is attached on the way out."""
 
@@ -179,7 +186,7 @@ class CellValueRow(Base):
 
     __tablename__ = "cell_values"
     # SQLite: the primary key is the table itself (no rowid, no second copy of the key).
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - read by SQLAlchemy
 
     version_id: Mapped[int] = mapped_column(
         ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True

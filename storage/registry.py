@@ -64,7 +64,9 @@ def valid_deadline(value: str) -> bool:
 class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.loader = yaml.SafeLoader(text)
+        # The C loader (libyaml) when built in: ten times faster on big registries, same marks.
+        loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        self.loader = loader_class(text)
         self.problems: list[RegistryError] = []
 
     def problem(self, line: int | None, reason: str) -> None:

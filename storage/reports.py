@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from parser.record import Report
+from storage.cellkeys import CellKeys
 from storage.content import cells_of, content_hash
 from storage.documents import DocumentStore
 from storage.engine import Database
 from storage.errors import NotFound, UnknownAgency
-from storage.models import AgencyRow, CellRow, DocumentRow, ReportRow, VersionRow
+from storage.models import (
+    AgencyRow,
+    CellKeyRow,
+    CellValueRow,
+    DocumentRow,
+    ReportRow,
+    VersionRow,
+    as_utc,
+)
 from storage.types import CellValue, ReportInfo, ReportObservation, StoreResult, Version
 
 
@@ -52,77 +62,144 @@ def to_version(row: VersionRow) -> Version:
     )
 
 
-def _write_cells(session: Session, version_id: int, record: Report) -> None:
-    rows = [{"version_id": version_id, **vars(c)} for c in cells_of(record)]
-    if rows:
-        # Core executemany, not the ORM bulk path: a report has ~200 cells and this is the
-        # hot loop of every ingest.
-        session.connection().execute(insert(CellRow.__table__), rows)
+@dataclass(frozen=True)
+class Prepared:
+    """What storing a record needs, computed before the transaction (which then holds the
+    SQLite write lock for less time)."""
+
+    content_hash: str
+    record_json: dict[str, Any]
+    cells: list[tuple[int, float | None, bool, bool]]  # (key_id, value, blank, resolved)
 
 
-def store(session: Session, obs: ReportObservation) -> StoreResult:
-    if session.get(AgencyRow, obs.agency_id) is None:
-        raise UnknownAgency(obs.agency_id)
-    if session.get(DocumentRow, obs.document_sha) is None:
-        raise NotFound("document", obs.document_sha, "; store it with put_document first")
-    report = session.scalars(
-        select(ReportRow).where(ReportRow.agency_id == obs.agency_id, ReportRow.year == obs.year)
-    ).one_or_none()
-    created = report is None
-    if report is None:
-        report = ReportRow(
-            agency_id=obs.agency_id,
-            year=obs.year,
-            url=obs.url,
-            title=obs.title,
-            published_on=obs.published_on,
-            list_date=obs.list_date,
-            first_seen=obs.seen_at,
-            last_seen=obs.seen_at,
-            status="present",
-            removed_at=None,
-            latest_version=0,
-        )
-        session.add(report)
-        session.flush()  # a concurrent writer of the same (agency, year) fails here and retries
-    else:
-        report.url = obs.url
-        report.title = obs.title or report.title
-        report.published_on = obs.published_on or report.published_on
-        report.list_date = obs.list_date or report.list_date
-        report.first_seen = min(report.first_seen, obs.seen_at)
-        report.last_seen = max(report.last_seen, obs.seen_at)
-        report.status = "present"
-        report.removed_at = None
-    digest = content_hash(obs.record)
-    current = session.scalars(
-        select(VersionRow).where(
-            VersionRow.report_id == report.id, VersionRow.number == report.latest_version
-        )
-    ).one_or_none()
-    if current is not None and current.content_hash == digest:
-        current.last_seen = max(current.last_seen, obs.seen_at)
-        current.first_seen = min(current.first_seen, obs.seen_at)
-        if obs.attachments:
-            current.attachments = list(dict.fromkeys([*current.attachments, *obs.attachments]))
-        return StoreResult(report.id, current.number, created, changed=False)
-    number = report.latest_version + 1
-    version = VersionRow(
-        report_id=report.id,
-        number=number,
-        document_sha=obs.document_sha,
-        record=obs.record.to_dict(),
-        parser_version=obs.record.parser_version,
-        content_hash=digest,
-        attachments=list(obs.attachments),
-        first_seen=obs.seen_at,
-        last_seen=obs.seen_at,
+def prepare(record: Report, keys: CellKeys) -> Prepared:
+    cells = cells_of(record)
+    ids = keys.ids((c.table_name, c.row_key, c.column_key) for c in cells)
+    rows = [
+        (ids[(c.table_name, c.row_key, c.column_key)], c.value, c.blank, c.resolved) for c in cells
+    ]
+    return Prepared(content_hash(record, cells), record.to_dict(), rows)
+
+
+def _write_cells(session: Session, version_id: int, prepared: Prepared) -> None:
+    if not prepared.cells:
+        return
+    # The hot loop of every ingest (~200 cells a report): plain DB-API executemany, which
+    # costs a fraction of SQLAlchemy's per-row parameter processing.
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(
+        "INSERT INTO cell_values (version_id, key_id, value, blank, resolved) "
+        f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
+        [(version_id, *cell) for cell in prepared.cells],
     )
-    session.add(version)
-    session.flush()  # two writers adding the same number: one fails on the unique key, retries
-    _write_cells(session, version.id, obs.record)
-    report.latest_version = number
-    return StoreResult(report.id, number, created, changed=True)
+
+
+def check_refs(session: Session, batch: Sequence[ReportObservation]) -> None:
+    """Refuse observations naming an unknown agency or document, before writing anything."""
+    agencies = {o.agency_id for o in batch}
+    known = set(session.scalars(select(AgencyRow.id).where(AgencyRow.id.in_(agencies))))
+    for agency_id in sorted(agencies - known):
+        raise UnknownAgency(agency_id)
+    shas = {o.document_sha for o in batch}
+    have = set(session.scalars(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(shas))))
+    for sha in sorted(shas - have):
+        raise NotFound("document", sha, "; store it with put_document first")
+
+
+_R = cast(Table, ReportRow.__table__)
+_V = cast(Table, VersionRow.__table__)
+# Built once: constructing statements costs more than running them on this path.
+_FIND_REPORT = select(_R.c.id, _R.c.latest_version, _R.c.first_seen, _R.c.last_seen).where(
+    _R.c.agency_id == bindparam("p_agency"), _R.c.year == bindparam("p_year")
+)
+_ADD_REPORT = insert(_R).returning(_R.c.id)
+_FIND_VERSION = select(
+    _V.c.id, _V.c.number, _V.c.content_hash, _V.c.first_seen, _V.c.last_seen, _V.c.attachments
+).where(_V.c.report_id == bindparam("p_report"), _V.c.number == bindparam("p_number"))
+_ADD_VERSION = insert(_V).returning(_V.c.id)
+
+
+def _update(table: Table, row_id: int, values: dict[str, Any]) -> Any:
+    return update(table).where(table.c.id == row_id).values(**values)
+
+
+def store(
+    session: Session, obs: ReportObservation, prepared: Prepared, *, refs_checked: bool = False
+) -> StoreResult:
+    # Core statements, not ORM objects: this runs for every report of every crawl.
+    if not refs_checked:
+        check_refs(session, [obs])
+    conn = session.connection()
+    seen = as_utc(obs.seen_at)
+    found = conn.execute(_FIND_REPORT, {"p_agency": obs.agency_id, "p_year": obs.year}).first()
+    created = found is None
+    if found is None:
+        # a concurrent writer of the same (agency, year) fails here on the unique key and retries
+        report_id = conn.execute(
+            _ADD_REPORT,
+            {
+                "agency_id": obs.agency_id,
+                "year": obs.year,
+                "url": obs.url,
+                "title": obs.title,
+                "published_on": obs.published_on,
+                "list_date": obs.list_date,
+                "first_seen": seen,
+                "last_seen": seen,
+                "status": "present",
+                "removed_at": None,
+                "latest_version": 0,
+            },
+        ).scalar_one()
+        latest = 0
+    else:
+        report_id, latest = found.id, found.latest_version
+        values: dict[str, Any] = {
+            "url": obs.url,
+            "status": "present",  # seen again: a removed report is back
+            "removed_at": None,
+            "first_seen": min(found.first_seen, seen),
+            "last_seen": max(found.last_seen, seen),
+        }
+        for name in ("title", "published_on", "list_date"):
+            if getattr(obs, name) is not None:
+                values[name] = getattr(obs, name)
+        conn.execute(_update(_R, report_id, values))
+    current = (
+        conn.execute(_FIND_VERSION, {"p_report": report_id, "p_number": latest}).first()
+        if latest
+        else None
+    )
+    if current is not None and current.content_hash == prepared.content_hash:
+        changes: dict[str, Any] = {
+            "first_seen": min(current.first_seen, seen),
+            "last_seen": max(current.last_seen, seen),
+        }
+        if obs.attachments:
+            merged = list(dict.fromkeys([*(current.attachments or ()), *obs.attachments]))
+            changes["attachments"] = merged
+        conn.execute(_update(_V, current.id, changes))
+        return StoreResult(report_id, current.number, created, changed=False)
+    number = latest + 1
+    # two writers adding the same number: one fails on the unique key and retries
+    version_id = conn.execute(
+        _ADD_VERSION,
+        {
+            "report_id": report_id,
+            "number": number,
+            "document_sha": obs.document_sha,
+            "record": prepared.record_json,
+            "parser_version": obs.record.parser_version,
+            "content_hash": prepared.content_hash,
+            "attachments": list(obs.attachments),
+            "first_seen": seen,
+            "last_seen": seen,
+        },
+    ).scalar_one()
+    _write_cells(session, version_id, prepared)
+    conn.execute(_update(_R, report_id, {"latest_version": number}))
+    return StoreResult(report_id, number, created, changed=True)
 
 
 def mark_missing(session: Session, url: str, status: int, seen_at: Any) -> int:
@@ -221,6 +298,7 @@ def latest_records(
 def reparse(
     db: Database,
     docs: DocumentStore,
+    keys: CellKeys,
     parse: Callable[[bytes, str | None, str | None], Report],
     *,
     force: bool,
@@ -257,22 +335,25 @@ def reparse(
                 if target is None:
                     target = record.parser_version
                 if force or key[2] != record.parser_version:
-                    db.write(partial(_rederive, version_id=version_id, record=record))
+                    prepared = prepare(record, keys)
+                    db.write(
+                        partial(_rederive, version_id=version_id, record=record, prepared=prepared)
+                    )
                     done += 1
         if progress is not None:
             progress(i, len(ids))
     return done
 
 
-def _rederive(session: Session, version_id: int, record: Report) -> None:
+def _rederive(session: Session, version_id: int, record: Report, prepared: Prepared) -> None:
     row = session.get(VersionRow, version_id)
     if row is None:  # deleted meanwhile: nothing to re-derive
         return
-    row.record = record.to_dict()
+    row.record = prepared.record_json
     row.parser_version = record.parser_version
-    row.content_hash = content_hash(record)
-    session.execute(delete(CellRow).where(CellRow.version_id == version_id))
-    _write_cells(session, version_id, record)
+    row.content_hash = prepared.content_hash
+    session.execute(delete(CellValueRow).where(CellValueRow.version_id == version_id))
+    _write_cells(session, version_id, prepared)
 
 
 def cells(
@@ -285,26 +366,31 @@ def cells(
     years: Iterable[int] | None,
     latest_only: bool,
 ) -> list[CellValue]:
+    k, c = CellKeyRow, CellValueRow
     query = (
-        select(ReportRow.agency_id, ReportRow.year, VersionRow.number, CellRow)
+        select(
+            ReportRow.agency_id,
+            ReportRow.year,
+            VersionRow.number,
+            k.table_name,
+            k.row_key,
+            k.column_key,
+            c.value,
+            c.blank,
+            c.resolved,
+        )
         .join(VersionRow, VersionRow.report_id == ReportRow.id)
-        .join(CellRow, CellRow.version_id == VersionRow.id)
-        .order_by(ReportRow.agency_id, ReportRow.year, VersionRow.number)
+        .join(c, c.version_id == VersionRow.id)
+        .join(k, k.id == c.key_id)
+        .order_by(ReportRow.agency_id, ReportRow.year, VersionRow.number, c.key_id)
     )
     if latest_only:
         query = query.where(VersionRow.number == ReportRow.latest_version)
-    for col, value in (
-        (CellRow.table_name, table),
-        (CellRow.row_key, row),
-        (CellRow.column_key, column),
-    ):
+    for col, value in ((k.table_name, table), (k.row_key, row), (k.column_key, column)):
         if value is not None:
             query = query.where(col == value)
     if agency_ids is not None:
         query = query.where(ReportRow.agency_id.in_(list(agency_ids)))
     if years is not None:
         query = query.where(ReportRow.year.in_(list(years)))
-    return [
-        CellValue(a, y, n, c.table_name, c.row_key, c.column_key, c.value, c.blank, c.resolved)
-        for a, y, n, c in session.execute(query)
-    ]
+    return [CellValue(*r) for r in session.execute(query)]

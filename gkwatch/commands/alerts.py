@@ -80,7 +80,7 @@ def pending(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"        last error: {a.last_error[:200]}")
 
 
-@alerts.command()
+@alerts.command(name="send")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send and change nothing.")
 @click.pass_context
 def send_(ctx: click.Context, dry_run: bool) -> None:
@@ -107,7 +107,5 @@ def send_(ctx: click.Context, dry_run: bool) -> None:
     if report.failed:
         ctx.exit(1)
 
-
-send_.name = "send"
 
 COMMANDS: list[click.Command] = [alerts]

@@ -135,6 +135,10 @@ def _pipeline(
         ],
     )
     console.print(table)
+    absent = steps.not_archived(manifest, run.database_url)
+    if absent:
+        listed = "、".join(f"{a} {y}" for a, y in absent)
+        console.print(f"[yellow]门户上有但未抓取到的报告（{len(absent)} 份）：{listed}[/]")
     console.print(f"用时：{run.timings}；抓取日志：{run.crawl_log}")
     return {
         "workdir": str(run.workdir),
@@ -150,6 +154,7 @@ def _pipeline(
             "errors": list(delivery.errors),
         },
         "findings": rows,
+        "not_archived": [{"agency_id": a, "year": y} for a, y in absent],
         "timings": run.timings,
     }
 

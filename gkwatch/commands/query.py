@@ -88,7 +88,11 @@ def reports(
 
 @click.command()
 @click.option("--kind", help="Only findings of this kind (e.g. late, identity, copied).")
-@click.option("--severity", type=click.Choice(["high", "medium", "low"]))
+@click.option(
+    "--severity",
+    type=click.Choice(["high", "medium", "low"]),
+    help="Only findings of this severity.",
+)
 @click.option("--open", "open_only", is_flag=True, help="Only findings still open.")
 @click.option("--since", help="Opened or seen since: a date (2025-01-31) or a span (7d, 12h).")
 @click.option("--agency", "agency_id", help="Only findings about this agency.")

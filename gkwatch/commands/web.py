@@ -16,7 +16,13 @@ from gkwatch.access import config_of, first_year, open_archive
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; the default keeps the dashboard on this machine.")  # fmt: skip
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the URLs as JSON before serving.")
 @click.pass_context
 def web(ctx: click.Context, host: str, port: int, as_json: bool) -> None:

@@ -109,18 +109,23 @@ def findings(
     agency: str | None = None,
     year: int | None = None,
     region: str | None = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    found = queries.findings(
-        _archive(request),
+    index = request.app.state.findings.get()
+    found = queries.filter_findings(
+        index.findings,
         kind=kind,
         severity=severity,
-        open_only=open,
+        state="open" if open else None,
         since=queries.parse_since(since),
         agency_id=agency,
         year=year,
         region=region,
+        region_of=index.regions,
     )
-    return [render.finding_json(f) for f in found]
+    end = None if limit is None else offset + limit
+    return [render.finding_json(f) for f in found[offset:end]]
 
 
 @router.get("/regions", summary="Agencies rolled up by region")
@@ -146,7 +151,8 @@ def export_csv(
         )
         text = exporting.csv_text(exporting.report_rows(grid), exporting.REPORT_COLUMNS)
     else:
-        found = queries.findings(archive, region=region)
+        index = request.app.state.findings.get()
+        found = queries.filter_findings(index.findings, region=region, region_of=index.regions)
         text = exporting.csv_text(exporting.finding_rows(found), exporting.FINDING_COLUMNS)
     return Response(
         text.encode("utf-8"),

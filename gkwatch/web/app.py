@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,45 +16,26 @@ from fastapi.templating import Jinja2Templates
 
 from gkwatch import access, labels, queries, summary
 from gkwatch.errors import QueryError
+from gkwatch.web.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from storage import Archive
+    from storage import Archive, Finding
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = Jinja2Templates(directory=str(PACKAGE / "templates"))
 TEMPLATES.env.globals["labels"] = labels
 
 
-class OverviewCache:
-    """The overview, rebuilt when the archive's counts change or after ``ttl`` seconds.
+@dataclass(frozen=True)
+class FindingsIndex:
+    """Every finding (newest opened first) and each agency's region, for in-memory filters."""
 
-    Building it reads every report of the archive; pages must answer fast on a big archive,
-    and the archive only changes when a crawl or a check run writes to it.
-    """
+    findings: tuple[Finding, ...]
+    regions: dict[str, str]
 
-    def __init__(self, archive: Archive, first_year: int, ttl: float = 60.0) -> None:
-        self._archive = archive
-        self._first_year = first_year
-        self._ttl = ttl
-        self._lock = threading.Lock()
-        self._value: summary.Overview | None = None
-        self._key: Any = None
-        self._built = 0.0
 
-    def _fingerprint(self) -> Any:
-        counts = self._archive.info().get("counts", {})
-        return tuple(sorted(counts.items()))
-
-    def get(self) -> summary.Overview:
-        with self._lock:
-            key = self._fingerprint()
-            fresh = time.monotonic() - self._built < self._ttl
-            if self._value is None or key != self._key or not fresh:
-                self._value = summary.build(
-                    self._archive, access.today(), first_year=self._first_year
-                )
-                self._key, self._built = key, time.monotonic()
-            return self._value
+def _findings_index(archive: Archive) -> FindingsIndex:
+    return FindingsIndex(tuple(archive.findings()), {a.id: a.region for a in archive.agencies()})
 
 
 def create_app(
@@ -62,17 +43,25 @@ def create_app(
     *,
     first_year: int = queries.FIRST_YEAR,
     warm: bool = True,
+    ttl: float = 30.0,
 ) -> FastAPI:
-    """The dashboard over the archive ``open_archive()`` returns (opened at start-up)."""
+    """The dashboard over the archive ``open_archive()`` returns (opened at start-up).
+
+    Archive-wide views (overview, findings) are snapshots at most ``ttl`` seconds old.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         archive = open_archive()
         app.state.archive = archive
         app.state.first_year = first_year
-        app.state.overview = OverviewCache(archive, first_year)
-        if warm:  # the first visitor should not wait for the overview of a big archive
-            threading.Thread(target=app.state.overview.get, daemon=True).start()
+        app.state.overview = Snapshot(
+            lambda: summary.build(archive, access.today(), first_year=first_year), ttl
+        )
+        app.state.findings = Snapshot(lambda: _findings_index(archive), ttl)
+        if warm:  # the first visitor should not wait for the snapshots of a big archive
+            for snapshot in (app.state.overview, app.state.findings):
+                threading.Thread(target=snapshot.get, daemon=True).start()
         try:
             yield
         finally:

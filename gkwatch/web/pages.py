@@ -193,17 +193,17 @@ def findings(
     page: int = 1,
 ) -> HTMLResponse:
     year_value = int(year) if year and year.strip().isdigit() else None
-    found = queries.findings(
-        _archive(request),
+    index = request.app.state.findings.get()
+    found = queries.filter_findings(
+        index.findings,
         kind=kind or None,
         severity=severity or None,
-        open_only=state == "open",
+        state={"open": "open", "resolved": "resolved"}.get(state),
         agency_id=agency or None,
         year=year_value,
         region=region or None,
+        region_of=index.regions,
     )
-    if state == "resolved":
-        found = [f for f in found if f.state != "open"]
     data = request.app.state.overview.get()
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -240,7 +240,7 @@ def regions(request: Request) -> HTMLResponse:
     return html(request, "regions.html", {"title": "地区", "regions": data.regions})
 
 
-@router.get("/regions/{region}", response_class=HTMLResponse)
+@router.get("/regions/{region:path}", response_class=HTMLResponse)
 def region(request: Request, region: str) -> HTMLResponse:
     archive = _archive(request)
     members: Sequence[Any] = archive.agencies(region=region)
@@ -254,13 +254,21 @@ def region(request: Request, region: str) -> HTMLResponse:
         first_year=request.app.state.first_year,
     )
     years, rows, total = grid_rows(grid)
-    open_findings = queries.findings(archive, region=region, open_only=True)
+    index = request.app.state.findings.get()
+    open_findings = queries.filter_findings(
+        index.findings, state="open", region=region, region_of=index.regions
+    )
     return html(
         request,
         "region.html",
         {
             "title": region,
             "region": region,
+            "subregions": [
+                r
+                for r in request.app.state.overview.get().regions
+                if r.region.startswith(region.strip("/") + "/")
+            ],
             "years": years,
             "rows": rows,
             "total_rows": total,

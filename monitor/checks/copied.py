@@ -14,7 +14,7 @@ Python's per-process ``hash``: the index lives and dies within one run.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
@@ -45,15 +45,13 @@ def narrative_text(report: Report) -> str:
     return "\n".join(headed) if headed else report.narrative
 
 
+_NUMBER = re.compile(r"\d+")
+_NOT_TEXT = re.compile(r"[\W_]+")
+
+
 def normalise(text: str) -> str:
-    out: list[str] = []
-    for ch in text:
-        if ch.isdigit():
-            if not out or out[-1] != "0":  # any number becomes one "0": 126 and 7 alike
-                out.append("0")
-        elif unicodedata.category(ch)[0] in "LN":
-            out.append(ch)
-    return "".join(out)
+    """Letters and CJK characters only; every number becomes one "0" (126 and 7 alike)."""
+    return _NOT_TEXT.sub("", _NUMBER.sub("0", text))
 
 
 def shingles(text: str, size: int = 5) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from monitor.findings import finding
-from parser import identities
+from parser import identities, spec
 from parser.record import Identity, Report
 from storage.types import FindingState
 
@@ -35,8 +35,40 @@ def describe(identity: Identity) -> dict[str, object]:
     }
 
 
+def _differs(left: float | None, right: float | None) -> bool:
+    return left is not None and right is not None and abs(left - right) > 1e-6
+
+
+def _sum(values: list[float | None]) -> float | None:
+    return None if any(v is None for v in values) else sum(v or 0 for v in values)
+
+
+def might_fail(report: Report) -> bool:
+    """A cheap pass over the same rules: False when none can fail, so that the full
+    evaluation (which names every cell) runs only for the few reports that need it."""
+    apps = report.applications or {}
+    for c in spec.APPLICATION_COLUMNS:
+        col = {r: cols.get(c) for r, cols in apps.items()}
+        if apps and _differs(
+            _sum([col.get("new_received"), col.get("carried_over")]),
+            _sum([col.get("total"), col.get("carried_forward")]),
+        ):
+            return True
+        outcomes = [col.get(r) for r in spec.outcome_rows(report.template)]
+        if apps and _differs(col.get("total"), _sum(outcomes)):
+            return True
+    for cols in apps.values():
+        if _differs(cols.get("total"), _sum([cols.get(c) for c in spec.APPLICANT_COLUMNS])):
+            return True
+    for group in (report.appeals or {}).values():
+        parts = [group.get(c) for c in ("upheld", "corrected", "other", "pending")]
+        if _differs(group.get("total"), _sum(parts)):
+            return True
+    return False
+
+
 def check_report(agency_id: str, report: Report, name: str | None = None) -> list[FindingState]:
-    if report.year is None:
+    if report.year is None or not might_fail(report):
         return []
     failing: dict[str, list[Identity]] = {}
     for identity in identities.evaluate(report):

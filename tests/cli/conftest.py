@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
-from gkwatch_seed import seed  # noqa: E402
+from gkwatch_seed import seed
 
 
 @pytest.fixture(scope="session")

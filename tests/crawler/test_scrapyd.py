@@ -97,14 +97,15 @@ def test_two_nodes_one_killed_every_report_stored_once(pg_url: str, tmp_path: Pa
             )
             victim, victim_url = nodes[1]
             deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and crawl.poll() is None:
                 jobs = httpx.get(f"{victim_url}/listjobs.json", timeout=5).json()
                 if jobs.get("running"):
                     break
                 time.sleep(0.2)
             else:
                 crawl.kill()
-                raise AssertionError("node 2 never ran a job")
+                _, err = crawl.communicate()
+                raise AssertionError(f"node 2 never ran a job:\n{err.decode()[-4000:]}")
             time.sleep(1.0)  # mid-crawl
             _kill(victim)
             stdout, stderr = crawl.communicate(timeout=600)

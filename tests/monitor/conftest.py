@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,11 +41,14 @@ class Sink:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.fail_next = 0
+        self.delay = 0.0  # seconds each request takes (to catch a deliverer mid-flight)
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if sink.delay:
+                    time.sleep(sink.delay)
                 if sink.fail_next:
                     sink.fail_next -= 1
                     self.send_response(503)

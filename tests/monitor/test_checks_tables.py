@@ -81,14 +81,21 @@ def test_prose_mismatch_blank_versus_zero() -> None:
 
 
 def test_prose_fees_in_yuan_against_table_in_wan_yuan() -> None:
-    assert prose_mismatch.check([(A, report(act=active(fees=0.038), prose={"fees_amount": 380}))]) == []
+    assert (
+        prose_mismatch.check([(A, report(act=active(fees=0.038), prose={"fees_amount": 380}))])
+        == []
+    )
     [f] = prose_mismatch.check([(A, report(act=active(fees=0.5), prose={"fees_amount": 380}))])
     assert f.key.endswith(":fees_amount")
 
 
 def _jump(prev_new: int, cur_new: int, rule: JumpRule = JumpRule()) -> list[str]:
-    before = jump.figures(report(year=2022, apps=applications(new=prev_new, carried=0, granted=prev_new, forward=0)))
-    after = jump.figures(report(apps=applications(new=cur_new, carried=0, granted=cur_new, forward=0)))
+    before = jump.figures(
+        report(year=2022, apps=applications(new=prev_new, carried=0, granted=prev_new, forward=0))
+    )
+    after = jump.figures(
+        report(apps=applications(new=cur_new, carried=0, granted=cur_new, forward=0))
+    )
     found = jump.check(A, 2023, before, after, lambda _: rule)
     return sorted(f.key.rsplit(":", 1)[1] for f in found)
 
@@ -108,7 +115,9 @@ def test_jump_thresholds() -> None:
 
 def test_jump_skips_blank_cells() -> None:
     cell = ("applications", "new_received", "total")
-    before = jump.figures(report(year=2022, apps=applications(new=0, carried=0, granted=0, forward=0), blank=(cell,)))
+    before = jump.figures(
+        report(year=2022, apps=applications(new=0, carried=0, granted=0, forward=0), blank=(cell,))
+    )
     assert "new_applications" not in before
     after = jump.figures(report(apps=applications(new=40, carried=0, granted=40, forward=0)))
     found = jump.check(A, 2023, before, after, lambda _: JumpRule())
@@ -127,3 +136,15 @@ def test_changed_names_cells_and_paragraphs() -> None:
     ]
     assert f.evidence["paragraphs"] == {"removed": ["第二段。"], "added": ["第二段改了。"]}
     assert changed.check(A, 2023, 2, old, old) == []
+
+
+def test_every_rule_is_caught_by_the_quick_pass() -> None:
+    rows = applications()
+    rows["granted"]["commercial"] = 1  # the row total no longer sums its columns (T3.rows) …
+    [f] = [f for f in identity.check([(A, report(apps=rows))]) if f.key.endswith("T3.rows")]
+    assert f.evidence["failures"][0]["scope"] == "granted"
+    results = applications()
+    results["denied_state_secret"]["natural_person"] = 2  # … outcomes no longer sum (T3.results)
+    results["denied_state_secret"]["total"] = 2
+    keys = [f.key for f in identity.check([(A, report(apps=results))])]
+    assert "identity:sy-fgj:2023:T3.results" in keys

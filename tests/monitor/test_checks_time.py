@@ -42,7 +42,9 @@ def test_due_reminder_window() -> None:
         ("due:sy-fgj:2023", "low", 14)
     ]
     # inside the grace period it is still "due", after it "missing"
-    assert [f.kind for f in missing.check([DEPT], set(), dt.date(2024, 2, 7), due_days=14)] == ["due"]
+    assert [f.kind for f in missing.check([DEPT], set(), dt.date(2024, 2, 7), due_days=14)] == [
+        "due"
+    ]
     assert [f.kind for f in missing.check([DEPT], set(), dt.date(2024, 2, 8), due_days=14)] == [
         "missing"
     ]
@@ -93,7 +95,9 @@ def test_first_seen_alone_is_no_evidence_but_an_earlier_empty_crawl_is() -> None
 
 
 def test_removed_names_the_status() -> None:
-    gone = _report(status="removed", removed_status=404, removed_at=dt.datetime(2024, 5, 1, tzinfo=UTC))
+    gone = _report(
+        status="removed", removed_status=404, removed_at=dt.datetime(2024, 5, 1, tzinfo=UTC)
+    )
     left = _report(agency_id="sy-gov", status="removed")
     found = removed.check([gone, left, _report(year=2022)], AGENCIES)
     assert [(f.key, f.severity) for f in found] == [

@@ -16,7 +16,13 @@ T0 = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
 
 def _open_two(archive: Archive, now: dt.datetime = T0) -> None:
     states = [
-        finding("missing", "sy-fgj", 2023, "沭阳县发展和改革局 2023年度报告缺失", {"deadline": "2024-01-31"}),
+        finding(
+            "missing",
+            "sy-fgj",
+            2023,
+            "沭阳县发展和改革局 2023年度报告缺失",
+            {"deadline": "2024-01-31"},
+        ),
         finding("jump", "sy-gov", 2023, "新收申请异常", {"previous": 10, "current": 90}, "x"),
     ]
     archive.sync_findings(["missing", "jump"], states, now=now)
@@ -30,7 +36,10 @@ def test_one_alert_per_state_change_and_nothing_twice(
     report = deliver(archive, config, T0)
     assert (report.sent, report.failed) == (2, 0)
     titles = sorted(m["title"] for m in sink.received)
-    assert titles == ["【一般】数据异常波动：沭阳县人民政府 2023年度", "【严重】年度报告缺失：沭阳县发展和改革局 2023年度"]
+    assert titles == [
+        "【一般】数据异常波动：沭阳县人民政府 2023年度",
+        "【严重】年度报告缺失：沭阳县发展和改革局 2023年度",
+    ]
     body = next(m["message"] for m in sink.received if "缺失" in m["title"])
     assert "http://gk.example/reports/sy-fgj/2023" in body and "截止日期=2024-01-31" in body
     # a second run, and a re-sync of the same findings: nothing new

@@ -55,7 +55,7 @@ def test_huaian_pdf_parses_to_its_golden_record() -> None:
 def test_huaian_tables_are_joined_across_page_breaks() -> None:
     document = pdf_reader.read(HUAIAN.read_bytes(), HUAIAN.name)
     rows = [b for b in document.blocks if b.cells is not None]
-    assert sorted({b.table for b in rows}) == [0, 1, 2]
+    assert sorted({b.table for b in rows if b.table is not None}) == [0, 1, 2]
     assert {b.page for b in rows if b.table == 0} == {3, 4}  # 表二 over pp. 3–4
     assert {b.page for b in rows if b.table == 1} == {4, 5}  # 表三 over pp. 4–5
     cut = [b.cells for b in rows if b.cells and "(四)无法提供" in b.cells]
@@ -168,7 +168,7 @@ def test_chinese_list_numbers() -> None:
 
 
 def test_doc_without_libreoffice_names_the_program(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(office.shutil, "which", lambda _name: None)
+    monkeypatch.setattr("parser.office.shutil.which", lambda _name: None)
     with pytest.raises(MissingProgram, match="soffice"):
         parser.parse((ATTACHMENTS / "xinrong-2022.doc").read_bytes(), name="xinrong.doc")
 

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 
 import parser
 from parser import docx as docx_reader
-from parser import office
+from parser import office, pdf_streams
 from parser import pdf as pdf_reader
 from parser.errors import CorruptDocument, ParserError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests/fixtures"
 HUAIAN = FIXTURES / "corpus/pdf/huaian-2024.pdf"
 DOCX = FIXTURES / "attachments/jiaxing-2024.docx"
 DOC = FIXTURES / "attachments/xinrong-2022.doc"
@@ -119,6 +123,88 @@ def test_pdf_header_followed_by_garbage() -> None:
 def test_pdf_reader_refuses_bytes_that_are_not_a_pdf() -> None:
     with pytest.raises(CorruptDocument, match="not a PDF"):
         pdf_reader.read(DOCX.read_bytes(), "lying.pdf")
+
+
+_MIB_OF_SPACES = b" " * (1 << 20)
+
+
+def _flate_bomb(mib: int) -> bytes:
+    """Valid zlib data for ``mib`` MiB of spaces, built without compressing them all: one
+    compressed MiB ending in a full flush (byte-aligned, nothing refers back across it),
+    repeated, then an empty final block and the checksum."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(_MIB_OF_SPACES) + deflate.flush(zlib.Z_FULL_FLUSH)
+    check = 1
+    for _ in range(mib):
+        check = zlib.adler32(_MIB_OF_SPACES, check)
+    return b"\x78\xda" + block * mib + b"\x03\x00" + check.to_bytes(4, "big")
+
+
+def _pdf_with_stream(dictionary: bytes, packed: bytes, content: bytes = b"4 0 R") -> bytes:
+    """One page whose /Contents is ``content``; object 4 is the stream."""
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %s"
+            b" /Resources << /XObject << /Im1 4 0 R >> >> >>" % content,
+            b"<< %s /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+            % (dictionary, len(packed), packed),
+            b"<< /Length 26 >>\nstream\nq 500 0 0 700 0 0 cm /Im1 Do Q\nendstream",
+        ]
+    )
+
+
+def test_flate_bomb_helper_is_sound() -> None:
+    assert zlib.decompress(_flate_bomb(3)) == _MIB_OF_SPACES * 3
+
+
+def test_pdf_decompression_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    bomb = _flate_bomb(2048)  # about 2 MB standing for 2 GiB of page content
+    assert len(bomb) < 3 * 2**20
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_pdf_with_stream(b"", bomb))
+    # In a child process, so that its peak memory is its own: PDFium alone would try to
+    # hold the whole 2 GiB.
+    script = (
+        "import resource, sys\n"
+        "import parser\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        "    parser.parse(data, name='bomb.pdf')\n"
+        "except parser.ParserError as exc:\n"
+        "    print(exc)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    message, grown_kib = done.stdout.splitlines()
+    assert message.startswith("bomb.pdf:") and "inflate to more than 256 MiB" in message
+    assert int(grown_kib) < 64 * 1024
+    assert time.monotonic() - start < 60
+
+
+def test_inflation_limit_counts_every_stream_but_images(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_streams, "MAX_INFLATED", 4 * 2**20)
+    eight_mib = zlib.compress(_MIB_OF_SPACES * 8)
+    with pytest.raises(CorruptDocument, match="inflate to more than 4 MiB"):
+        pdf_reader.read(_pdf_with_stream(b"", eight_mib), "content.pdf")
+    # The same bytes as a (blank, grey) image: never decoded, so not counted. The page has
+    # no text, so it reads as a scan.
+    image = b"/Type /XObject /Subtype /Image /Width 2048 /Height 4096 /ColorSpace /DeviceGray"
+    document = pdf_reader.read(
+        _pdf_with_stream(image + b" /BitsPerComponent 8", eight_mib, b"5 0 R"), "scan.pdf"
+    )
+    assert [w.code for w in document.warnings] == ["needs_ocr"]
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -346,3 +346,30 @@ def test_crawl_runs(registered: Archive) -> None:
         "n1",
     )
     assert r.finished_at == T0 + dt.timedelta(minutes=5)
+
+
+def test_sqlite_file_settings_let_two_processes_write(archive: Archive, database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only: WAL, foreign keys and busy timeout")
+    assert archive.query("PRAGMA journal_mode") == [{"journal_mode": "wal"}]
+    assert archive.query("PRAGMA foreign_keys") == [{"foreign_keys": 1}]
+    assert archive.query("PRAGMA busy_timeout")[0]["timeout"] >= 5000
+
+
+def test_registry_children_may_come_before_parents(archive: Archive, tmp_path: Path) -> None:
+    entries = REGISTRY.split("  - id: ")
+    reordered = entries[0] + "".join("  - id: " + e for e in reversed(entries[1:]))
+    assert reordered.index("id: fj-pt-edu") < reordered.index("id: fj\n")
+    result = archive.import_registry(write_registry(tmp_path, reordered))
+    assert result.added == 3
+    assert archive.agency("fj-pt-edu").parent == "fj-pt"
+
+
+def test_registry_parent_may_already_be_in_the_archive(archive: Archive, tmp_path: Path) -> None:
+    archive.import_registry(write_registry(tmp_path))
+    child = (
+        "agencies:\n  - id: fj-pt-ws\n    name: 平潭综合实验区卫生健康局\n    level: department\n"
+        "    region: 福建省/平潭综合实验区\n    parent: fj-pt\n    portal: https://127.0.0.1:9/ws/\n"
+    )
+    assert archive.import_registry(write_registry(tmp_path, child, "more.yaml")).added == 1
+    assert len(archive.agencies()) == 4

@@ -11,7 +11,8 @@ TABLES = [
     "agencies",
     "alembic_version",
     "alerts",
-    "cells",
+    "cell_keys",
+    "cell_values",
     "crawl_runs",
     "documents",
     "fetches",
@@ -26,7 +27,10 @@ TABLES = [
 def test_upgrade_from_empty_to_head_and_down_again(database_url: str) -> None:
     assert relations(database_url) == {"tables": [], "views": []}
     assert Archive.upgrade(database_url) == head()
-    assert relations(database_url) == {"tables": TABLES, "views": ["latest_versions", "t3_totals"]}
+    assert relations(database_url) == {
+        "tables": TABLES,
+        "views": ["cells", "latest_versions", "t3_totals"],
+    }
     assert Archive.upgrade(database_url) == head()  # idempotent
     assert Archive.downgrade(database_url) is None
     assert relations(database_url) == {"tables": ["alembic_version"], "views": []}

@@ -37,7 +37,7 @@ JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version
 
 def _t3(row: str) -> str:
     return (
-        f"LEFT JOIN cell_values {row} ON {row}.version_id = v.id AND {row}.key_id = "
+        f"LEFT JOIN cell_values t_{row} ON t_{row}.version_id = v.id AND t_{row}.key_id = "
         f"(SELECT id FROM cell_keys WHERE table_name = 'applications' AND row_key = '{row}' "
         "AND column_key = 'total')"
     )
@@ -49,9 +49,9 @@ T3_ROWS = ("new_received", "carried_over", "granted", "total", "carried_forward"
 T3_TOTALS = (
     "CREATE VIEW t3_totals AS\n"
     "SELECT r.agency_id, r.year, r.id AS report_id, v.id AS version_id, "
-    "new_received.value AS new_received, carried_over.value AS carried_over, "
-    "granted.value AS granted, total.value AS handled, "
-    "carried_forward.value AS carried_forward\n"
+    "t_new_received.value AS new_received, t_carried_over.value AS carried_over, "
+    "t_granted.value AS granted, t_total.value AS handled, "
+    "t_carried_forward.value AS carried_forward\n"
     "FROM reports r\n"
     "JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version\n"
     + "\n".join(_t3(row) for row in T3_ROWS)

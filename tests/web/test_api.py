@@ -1,0 +1,104 @@
+"""Every endpoint of the JSON API against the archive seeded from the real fixtures; the shapes
+are those of the CLI's ``--json``."""
+
+from __future__ import annotations
+
+import csv
+
+from fastapi.testclient import TestClient
+
+
+def get(client: TestClient, url: str, status: int = 200) -> object:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def test_overview(client: TestClient) -> None:
+    data = get(client, "/api/overview")
+    assert isinstance(data, dict)
+    assert data["agencies"] == 6 and data["reports"] == 6 and data["versions"] == 7
+    assert data["open_findings_by_kind"]["identity"] == {"high": 2}
+    assert set(data["timeliness_by_year"]["2021"]) == {"on_time", "late", "missing", "not_due"}
+    assert {r["region"] for r in data["regions"]} >= {"嘉兴市", "宿迁市"}
+
+
+def test_agencies(client: TestClient) -> None:
+    agencies = get(client, "/api/agencies?level=township")
+    assert [a["id"] for a in agencies] == ["xp-rh"]  # type: ignore[index]
+    one = get(client, "/api/agencies/sy-fgj")
+    assert one["name"] == "沭阳县发展和改革局"  # type: ignore[index]
+    get(client, "/api/agencies/nope", 404)
+    get(client, "/api/agencies?level=planet", 422)
+
+
+def test_reports(client: TestClient) -> None:
+    rows = get(client, "/api/reports?status=late")
+    assert ("ly-lc", 2021) in {(r["agency_id"], r["year"]) for r in rows}  # type: ignore[union-attr,index]
+    one = get(client, "/api/reports?agency=sy-fgj&year=2023")
+    assert [r["status"] for r in one] == ["on_time"]  # type: ignore[union-attr,index]
+
+
+def test_report_mirrors_show(client: TestClient) -> None:
+    data = get(client, "/api/reports/jx-gov/2024")
+    assert data["version"]["number"] == 2  # type: ignore[index]
+    assert {i["rule"] for i in data["failing_identities"]} == {"T3.rows", "T3.results"}  # type: ignore[index]
+    old = get(client, "/api/reports/jx-gov/2024?version=1")
+    assert old["failing_identities"] == []  # type: ignore[index]
+    get(client, "/api/reports/jx-gov/2024?version=5", 400)
+    get(client, "/api/reports/jx-gov/1999", 404)
+
+
+def test_diff(client: TestClient) -> None:
+    data = get(client, "/api/reports/jx-gov/2024/diff")
+    cells = data["diffs"][0]["cells"]  # type: ignore[index]
+    assert [(c["row"], c["old"], c["new"]) for c in cells] == [("granted", 13, 15)]
+    assert get(client, "/api/reports/jx-gov/2024/diff?from=2&to=2")["diffs"][0]["cells"] == []  # type: ignore[index]
+    get(client, "/api/reports/jx-gov/2024/diff?from=3", 400)
+
+
+def test_findings(client: TestClient) -> None:
+    found = get(client, "/api/findings?kind=identity&open=true")
+    assert len(found) == 2 and {f["year"] for f in found} == {2024}  # type: ignore[arg-type,union-attr,index]
+    assert get(client, "/api/findings?region=宿迁市&kind=identity") == []
+    get(client, "/api/findings?since=whenever", 400)
+    get(client, "/api/findings?severity=urgent", 422)
+
+
+def test_regions(client: TestClient) -> None:
+    regions = {r["region"]: r for r in get(client, "/api/regions")}  # type: ignore[union-attr,index]
+    assert regions["洛阳市"]["statuses"]["late"] == 1
+    assert regions["嘉兴市"]["open_findings"] >= 2
+
+
+def test_export_csv(client: TestClient) -> None:
+    response = client.get("/api/export/findings.csv")
+    assert response.status_code == 200
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(response.content.decode("utf-8-sig").splitlines()))
+    assert {"identity", "missing"} <= {r["kind"] for r in rows}
+    reports = client.get("/api/export/reports.csv?region=洛阳市").content.decode("utf-8-sig")
+    assert "老城区人民政府办公室" in reports
+
+
+def test_openapi_and_local_docs(client: TestClient) -> None:
+    schema = get(client, "/openapi.json")
+    paths = set(schema["paths"])  # type: ignore[index]
+    assert {"/api/agencies", "/api/reports/{agency_id}/{year}", "/api/findings"} <= paths
+    assert not any(p.startswith("/reports") for p in paths), "pages are not API"
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "/api/reports/{agency_id}/{year}/diff" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+
+
+def test_read_only(client: TestClient) -> None:
+    for url in ("/api/reports", "/api/findings", "/reports/jx-gov/2024"):
+        assert client.post(url).status_code == 405
+
+
+def test_findings_paging(client: TestClient) -> None:
+    every = get(client, "/api/findings")
+    page = get(client, "/api/findings?limit=5&offset=2")
+    assert page == every[2:7]  # type: ignore[index]
+    get(client, "/api/findings?limit=0", 422)

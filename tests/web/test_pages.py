@@ -1,0 +1,97 @@
+"""Every page of the dashboard renders from the seeded archive, in Chinese, with no external
+resource; the report page highlights the failing identity's cells with the rule on hover."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+#: Everything a page makes the browser load (not the links a person may follow).
+RESOURCE = re.compile(r'<(?:script|img|link|iframe|source)\b[^>]*?(?:src|href)="([^"]*)"')
+
+PAGES = [
+    "/",
+    "/agencies",
+    "/agencies?level=county",
+    "/agencies/jx-gov",
+    "/agencies/qy-qx",
+    "/reports/jx-gov/2024",
+    "/reports/jx-gov/2024?version=1",
+    "/reports/qy-qx/2012",
+    "/reports/sy-fgj/2023",
+    "/findings",
+    "/findings?kind=missing&state=all&page=2",
+    "/findings?region=嘉兴市&severity=high",
+    "/regions",
+    "/regions/嘉兴市",
+    "/api/docs",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_renders_without_external_resources(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert '<html lang="zh-CN">' in html
+    resources = RESOURCE.findall(html)
+    assert resources, "the page loads its stylesheet"
+    for url in resources:
+        assert url.startswith(("/", "data:")), f"{url} is not served by the dashboard itself"
+
+
+def test_report_page_highlights_the_failing_identity(client: TestClient) -> None:
+    html = client.get("/reports/jx-gov/2024").text
+    cell = re.search(
+        r'<td class="num failing suspect" title="([^"]*)" data-ref="([^"]+)">([^<]*)</td>', html
+    )
+    assert cell, "no highlighted cell"
+    assert cell.group(2) == "applications.granted.natural_person"
+    assert cell.group(3) == "15"
+    assert "表三：每行总计 = 六类申请人之和" in cell.group(1)
+    assert "表三：总计 = 各办理结果之和" in cell.group(1)
+    # the first version (the fixture as published) has no failing cell
+    assert 'class="num failing' not in client.get("/reports/jx-gov/2024?version=1").text
+
+
+def test_report_page_lists_versions_with_a_diff_and_the_original(client: TestClient) -> None:
+    html = client.get("/reports/jx-gov/2024").text
+    assert "版本 1 → 版本 2" in html
+    assert "applications.granted.natural_person" in html
+    link = re.search(r'href="(/reports/jx-gov/2024/document\?version=1)"', html)
+    assert link
+    original = client.get(link.group(1))
+    assert original.status_code == 200
+    assert "嘉兴市人民政府办公室2024年度政府信息公开工作年度报告" in original.content.decode(
+        "utf-8"
+    )
+    assert original.headers["content-security-policy"] == "sandbox"
+
+
+def test_html_original_is_served_as_an_attachment(client: TestClient) -> None:
+    response = client.get("/reports/sy-fgj/2023/document")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment")
+
+
+def test_overview_grid_shows_every_status(client: TestClient) -> None:
+    html = client.get("/").text
+    for status in ("按时发布", "逾期发布", "未发布"):
+        assert status in html
+    assert "<svg" in html  # the chart is drawn on the server
+
+
+def test_agency_page_charts_key_figures(client: TestClient) -> None:
+    html = client.get("/agencies/jx-gov").text
+    assert html.count('<svg class="chart"') == 6
+    assert "2024：126" in html  # new applications in the 2024 report (table 3, row 一)
+
+
+def test_unknown_pages_answer_404_in_chinese(client: TestClient) -> None:
+    response = client.get("/agencies/nope")
+    assert response.status_code == 404
+    assert "未找到" in response.text
+    assert client.get("/regions/火星").status_code == 404
