@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import sys
 import tempfile
@@ -160,18 +161,19 @@ def run(
         archive.import_registry(reg)
         print(f"registry: {n_agencies} agencies imported in {time.perf_counter() - start:.1f} s")
         stream = observations(agencies, n, seed)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         done = 0
-        for page, obs in stream:
-            sha = archive.put_document(page, "text/html")
-            archive.store_report(replace(obs, document_sha=sha))
+        for _, item in zip(range(single), stream, strict=False):
+            sha = archive.put_document(item[0], "text/html")
+            archive.store_report(replace(item[1], document_sha=sha))
             done += 1
-            if done >= single:
-                break
-        single_s = time.perf_counter() - start
+        single_s, single_cpu = time.perf_counter() - start, time.process_time() - cpu
         if done:
-            print(f"ingest, one call per report: {done} reports, {done / single_s:,.0f} reports/s")
-        start = time.perf_counter()
+            print(
+                f"ingest, one call per report: {done} reports, {done / single_s:,.0f} reports/s "
+                f"({done / single_cpu:,.0f} per CPU-s of this process)"
+            )
+        start, cpu = time.perf_counter(), time.process_time()
         bulk = 0
         while True:
             chunk = [x for _, x in zip(range(batch), stream, strict=False)]
@@ -185,9 +187,12 @@ def run(
             if bulk % (batch * 50) == 0:
                 rate = bulk / (time.perf_counter() - start)
                 print(f"  … {done + bulk:,} reports ({rate:,.0f}/s)", flush=True)
-        bulk_s = time.perf_counter() - start
+        bulk_s, bulk_cpu = time.perf_counter() - start, time.process_time() - cpu
         if bulk:
-            print(f"ingest, batches of {batch}: {bulk} reports, {bulk / bulk_s:,.0f} reports/s")
+            print(
+                f"ingest, batches of {batch}: {bulk} reports, {bulk / bulk_s:,.0f} reports/s "
+                f"({bulk / bulk_cpu:,.0f} per CPU-s of this process)"
+            )
         total = done + bulk
         # Re-observing the same content (the daily crawl's common case) must not add versions.
         start = time.perf_counter()
@@ -334,7 +339,10 @@ def main() -> None:
     else:
         with sqlite_url(args.keep) as (url, path):
             run(url, n, args.single, args.batch, args.seed, sqlite_size(path))
-    print(f"total wall time {time.perf_counter() - started:.0f} s")
+    print(
+        f"total wall time {time.perf_counter() - started:.0f} s, "
+        f"CPU {time.process_time():.0f} s; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

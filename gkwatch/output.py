@@ -23,10 +23,20 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+def table(
+    title: str | None,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    nowrap: Sequence[str] = (),
+) -> Table:
+    """A rich table; long text folds onto more lines, the ``nowrap`` columns never do."""
     out = Table(title=title, header_style="bold", title_justify="left")
     for header in headers:
-        out.add_column(header)
+        if header in nowrap:
+            out.add_column(header, no_wrap=True)
+        else:
+            out.add_column(header, overflow="fold")
     for row in rows:
         out.add_row(*("" if v is None else str(v) for v in row))
     return out

@@ -50,7 +50,7 @@ def plausibility(text: str) -> float:
     if len(chars) < _MIN_CHARS:
         return 1.0
     common = common_characters()
-    return sum(1 for c in chars if c in common) / len(chars)
+    return sum(map(common.__contains__, chars)) / len(chars)
 
 
 def prefer_big5(data: bytes, gb_text: str) -> tuple[str, str] | None:

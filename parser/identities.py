@@ -48,8 +48,11 @@ def _identity(
     return Identity(rule, scope, left, right, ok, left_cells, right_cells)
 
 
+_NO_ROW: dict[str, Number | None] = {}
+
+
 def _get(table: Table, row: str, column: str) -> Number | None:
-    return table.get(row, {}).get(column)
+    return table.get(row, _NO_ROW).get(column)
 
 
 def t3_balance(applications: Table) -> list[Identity]:

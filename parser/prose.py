@@ -15,6 +15,20 @@ from parser.record import Number
 _N = r"(\d+(?:\.\d+)?)"
 _TOTAL = r"(?:共计|总计|合计|共|累计)?"
 
+#: A paragraph can state a figure only if it holds a digit and one of these words: checked
+#: before it is cut into sentences, since most paragraphs of a report state none.
+_ANCHORS = re.compile(r"公开|申请|复议|诉讼|处理费")
+_DIGIT = re.compile(r"\d")
+#: The word each key's patterns need, so a sentence is tried only against patterns it can match.
+_KEY_WORDS = {
+    "active_items": "公开",
+    "applications_received": "申请",
+    "appeals_total": "行政复议",
+    "review_total": "行政复议",
+    "litigation_total": "行政诉讼",
+    "fees_amount": "处理费",
+}
+
 PATTERNS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("active_items", re.compile(rf"主动公开(?:各类)?(?:政府)?信息{_TOTAL}{_N}条"), 1),
     ("active_items", re.compile(rf"发布公开信息{_TOTAL}{_N}条"), 1),
@@ -63,9 +77,11 @@ def extract(paragraphs: list[str]) -> tuple[dict[str, Number], dict[str, str]]:
     figures: dict[str, Number] = {}
     sources: dict[str, str] = {}
     for paragraph in paragraphs:
+        if not (_DIGIT.search(paragraph) and _ANCHORS.search(paragraph)):
+            continue
         for sentence in sentences(paragraph):
             for key, pattern, _ in PATTERNS:
-                if key in figures:
+                if key in figures or _KEY_WORDS[key] not in sentence:
                     continue
                 found = pattern.search(sentence)
                 if not found:

@@ -42,19 +42,26 @@ class Collected:
 
 
 def split_row(cells: tuple[str, ...]) -> list[Segment]:
-    segments: list[Segment] = [Segment()]
+    segments: list[Segment] = []
+    seg = Segment()
+    filled = False  # seg has a non-empty value cell (Segment.has_values, kept up to date)
     for raw in cells:
         cell = read_cell(raw)
-        seg = segments[-1]
-        if cell.kind is Kind.LABEL:
-            if seg.has_values:
-                seg = Segment()
+        kind = cell.kind
+        if kind is Kind.LABEL:
+            if filled:
                 segments.append(seg)
-            else:
+                seg = Segment()
+                filled = False
+            elif seg.values:
                 seg.values.clear()  # empties between labels are merged-cell placeholders
             seg.labels.append(cell.text)
-        elif seg.labels or cell.kind is not Kind.EMPTY or seg.values:
+        elif kind is not Kind.EMPTY:
             seg.values.append(cell)
+            filled = True
+        elif seg.labels or seg.values:
+            seg.values.append(cell)
+    segments.append(seg)
     return [s for s in segments if s.labels or s.has_values]
 
 

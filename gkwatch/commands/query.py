@@ -69,7 +69,10 @@ def reports(
         output.emit_json([render.timeliness_json(r) for r in rows])
         return
     table = output.table(
-        f"{len(rows)} 条", ("机关", "名称", "年度", "及时性", "截止", "发布", "版本", "标题"), []
+        f"{len(rows)} 条",
+        ("机关", "名称", "年度", "及时性", "截止", "发布", "版本", "标题"),
+        [],
+        nowrap=("机关", "年度", "及时性", "截止", "发布", "版本"),
     )
     for r in rows:
         style = output.STATUS_STYLE[r.status]
@@ -124,14 +127,17 @@ def findings(
         output.emit_json([render.finding_json(f) for f in found])
         return
     table = output.table(
-        f"{len(found)} 项发现", ("ID", "严重度", "类型", "机关", "年度", "状态", "摘要"), []
+        f"{len(found)} 项发现",
+        ("ID", "严重度", "类型", "机关", "年度", "状态", "摘要"),
+        [],
+        nowrap=("ID", "严重度", "机关", "年度", "状态"),
     )
     for f in found:
         style = output.SEVERITY_STYLE.get(f.severity, "")
         table.add_row(
             str(f.id),
             f"[{style}]{labels.SEVERITIES.get(f.severity, f.severity)}[/]",
-            f.kind,
+            labels.kind(f.kind),
             f.agency_id or "",
             str(f.year or ""),
             "未解决" if f.state == "open" else "已解决",

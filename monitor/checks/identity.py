@@ -35,36 +35,56 @@ def describe(identity: Identity) -> dict[str, object]:
     }
 
 
-def _differs(left: float | None, right: float | None) -> bool:
+_EMPTY: dict[str, float | None] = {}
+
+
+def _sum_of(values: list[float | None]) -> float | None:
+    total = 0.0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _off(left: float | None, right: float | None) -> bool:
     return left is not None and right is not None and abs(left - right) > 1e-6
 
 
-def _sum(values: list[float | None]) -> float | None:
-    return None if any(v is None for v in values) else sum(v or 0 for v in values)
-
-
 def might_fail(report: Report) -> bool:
-    """A cheap pass over the same rules: False when none can fail, so that the full
-    evaluation (which names every cell) runs only for the few reports that need it."""
-    apps = report.applications or {}
-    for c in spec.APPLICATION_COLUMNS:
-        col = {r: cols.get(c) for r, cols in apps.items()}
-        if apps and _differs(
-            _sum([col.get("new_received"), col.get("carried_over")]),
-            _sum([col.get("total"), col.get("carried_forward")]),
-        ):
-            return True
-        outcomes = [col.get(r) for r in spec.outcome_rows(report.template)]
-        if apps and _differs(col.get("total"), _sum(outcomes)):
-            return True
-    for cols in apps.values():
-        if _differs(cols.get("total"), _sum([cols.get(c) for c in spec.APPLICANT_COLUMNS])):
-            return True
-    for group in (report.appeals or {}).values():
-        parts = [group.get(c) for c in ("upheld", "corrected", "other", "pending")]
-        if _differs(group.get("total"), _sum(parts)):
+    """A cheap pass over the same rules (plain sums, no cell names): False when none can
+    fail, so that the full evaluation, which names every cell, runs only for the few
+    reports that need it. The hot loop of a check pass, hence the plain code."""
+    apps = report.applications
+    if apps:
+        for cols in apps.values():
+            parts = [cols.get(c) for c in spec.APPLICANT_COLUMNS]
+            if _off(cols.get("total"), _sum_of(parts)):
+                return True
+        new = apps.get("new_received", _EMPTY)
+        carried = apps.get("carried_over", _EMPTY)
+        total = apps.get("total", _EMPTY)
+        forward = apps.get("carried_forward", _EMPTY)
+        outcome_rows = [apps.get(r, _EMPTY) for r in spec.outcome_rows(report.template)]
+        for c in spec.APPLICATION_COLUMNS:
+            t = total.get(c)
+            if _off(_sum_of([new.get(c), carried.get(c)]), _sum_of([t, forward.get(c)])):
+                return True
+            if _off(t, _sum_of([row.get(c) for row in outcome_rows])):
+                return True
+    for group in (report.appeals or _EMPTY_TABLE).values():
+        parts = [
+            group.get("upheld"),
+            group.get("corrected"),
+            group.get("other"),
+            group.get("pending"),
+        ]
+        if _off(group.get("total"), _sum_of(parts)):
             return True
     return False
+
+
+_EMPTY_TABLE: dict[str, dict[str, float | None]] = {}
 
 
 def check_report(agency_id: str, report: Report, name: str | None = None) -> list[FindingState]:

@@ -4,8 +4,16 @@ are those of the CLI's ``--json``."""
 from __future__ import annotations
 
 import csv
+import os
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from gkwatch_seed import seed
+
+from gkwatch.web.app import create_app
+from storage import Archive
+from storage.testing import isolated_postgres_schema
 
 
 def get(client: TestClient, url: str, status: int = 200) -> object:
@@ -102,3 +110,19 @@ def test_findings_paging(client: TestClient) -> None:
     page = get(client, "/api/findings?limit=5&offset=2")
     assert page == every[2:7]  # type: ignore[index]
     get(client, "/api/findings?limit=0", 422)
+
+
+@pytest.mark.postgres
+def test_api_on_postgresql(tmp_path: Path) -> None:
+    base = os.environ.get("GKWATCH_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("PostgreSQL tests need GKWATCH_TEST_DATABASE_URL")
+    with isolated_postgres_schema(base) as url:
+        seed(url, tmp_path)
+        app = create_app(lambda: Archive.open(url), warm=False)
+        with TestClient(app) as pg:
+            assert get(pg, "/api/overview")["reports"] == 6  # type: ignore[index]
+            shown = get(pg, "/api/reports/jx-gov/2024")
+            assert {i["rule"] for i in shown["failing_identities"]} == {"T3.rows", "T3.results"}  # type: ignore[index]
+            assert pg.get("/reports/jx-gov/2024").status_code == 200
+            assert len(get(pg, "/api/findings?kind=identity")) == 2  # type: ignore[arg-type]
