@@ -331,6 +331,7 @@ def main() -> None:
     n = args.reports or (1_000_000 if args.postgres else 20_000)
     print(
         f"storage_scale: {n:,} SYNTHETIC reports on {'PostgreSQL' if args.postgres else 'SQLite'}"
+        f"; load average {os.getloadavg()[0]:.1f}"
     )
     started = time.perf_counter()
     if args.postgres:

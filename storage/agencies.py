@@ -52,12 +52,9 @@ def import_file(session: Session, path: Path) -> RegistryImport:
 
 def import_entries(session: Session, entries: list[RegistryEntry]) -> RegistryImport:
     now = dt.datetime.now(dt.UTC)
-    existing = {
-        row.id: row
-        for row in session.scalars(
-            select(AgencyRow).where(AgencyRow.id.in_([e.id for e in entries]))
-        )
-    }
+    # All rows, not an IN list: a national registry has more agencies than SQLite's
+    # parameter limit, and the import compares most of them anyway.
+    existing = {row.id: row for row in session.scalars(select(AgencyRow))}
     added = updated = unchanged = 0
     for entry in in_parent_order(entries):
         values = _fields(entry)

@@ -66,9 +66,9 @@ def _retryable(exc: DBAPIError) -> bool:
     if isinstance(exc, IntegrityError):
         return True
     text = str(exc.orig).lower() if exc.orig is not None else ""
-    if isinstance(exc, OperationalError):
-        return "locked" in text or "busy" in text or "deadlock" in text
-    return "could not serialize" in text or "deadlock" in text
+    if "could not serialize" in text or "deadlock" in text:
+        return True
+    return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
 
 
 class Database:

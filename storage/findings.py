@@ -12,6 +12,8 @@ from storage.errors import NotFound
 from storage.models import AlertRow, FindingRow
 from storage.types import Alert, Finding, FindingState, SyncResult
 
+CHUNK = 5000
+
 
 def to_finding(row: FindingRow) -> Finding:
     return Finding(
@@ -71,14 +73,14 @@ def sync(
     scope: frozenset[str] | None,
 ) -> SyncResult:
     by_key = {f.key: f for f in current}  # a key given twice: the last wins
-    existing = (
-        {
-            row.key: row
-            for row in session.scalars(select(FindingRow).where(FindingRow.key.in_(list(by_key))))
-        }
-        if by_key
-        else {}
-    )
+    existing: dict[str, FindingRow] = {}
+    keys = list(by_key)
+    for i in range(0, len(keys), CHUNK):  # bounded IN lists (SQLite allows 32 766 parameters)
+        chunk = keys[i : i + CHUNK]
+        existing.update(
+            (row.key, row)
+            for row in session.scalars(select(FindingRow).where(FindingRow.key.in_(chunk)))
+        )
     opened = updated = resolved = 0
     for key, state in by_key.items():
         row = existing.get(key)
@@ -110,13 +112,13 @@ def sync(
             updated += 1
     if kinds:
         stale = select(FindingRow).where(
-            FindingRow.kind.in_(list(kinds)),
-            FindingRow.state == "open",
-            FindingRow.key.not_in(list(by_key)) if by_key else FindingRow.key.is_not(None),
+            FindingRow.kind.in_(list(kinds)), FindingRow.state == "open"
         )
         if scope is not None:
             stale = stale.where(FindingRow.agency_id.in_(list(scope)))
         for row in session.scalars(stale):
+            if row.key in by_key:
+                continue
             row.state = "resolved"
             row.resolved_at = now
             _enqueue(session, row, "resolved", now)

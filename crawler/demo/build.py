@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from crawler.demo import cast
+from crawler.demo import cast, pages
 from crawler.demo.attachments import docx_bytes, pdf_bytes
 from crawler.demo.cast import AgencySpec
 from crawler.demo.errors import EncodingClash, NotADemoSite
@@ -83,7 +83,7 @@ def _manifest(seed: int, state: str, portal: Portal, problems: list[DemoProblem]
             parent=s.parent,
             portal=s.slug,
             report_lists=(portal.registry_list[s.id],) if s.in_registry else (),
-            list_path=s.slug + s.list_dir,
+            list_path=pages.column_url(s),
             deadline=s.deadline,
             since=s.since,
             encoding=s.encoding,

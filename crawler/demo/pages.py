@@ -126,8 +126,14 @@ def article(spec: AgencySpec, title: str, info: str, body: str) -> str:
     )
 
 
+def column_url(spec: AgencySpec) -> str:
+    """The 年报 column as the portal links it: the folder when it has an index page."""
+    first = list_url(spec, 0)
+    return spec.slug + spec.list_dir if first.endswith("/index.html") else first
+
+
 def home(spec: AgencySpec, children: Sequence[AgencySpec], extra: str = "") -> str:
-    column = spec.slug + spec.list_dir
+    column = column_url(spec)
     label = ("政府信息公开年报", "政府信息公开工作年度报告", "年度报告")[len(spec.id) % 3]
     if not spec.in_registry:
         label = "政府信息公开年报"

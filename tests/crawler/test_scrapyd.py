@@ -98,7 +98,10 @@ def test_two_nodes_one_killed_every_report_stored_once(pg_url: str, tmp_path: Pa
             victim, victim_url = nodes[1]
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and crawl.poll() is None:
-                jobs = httpx.get(f"{victim_url}/listjobs.json", timeout=5).json()
+                try:
+                    jobs = httpx.get(f"{victim_url}/listjobs.json", timeout=30).json()
+                except httpx.HTTPError:
+                    continue  # a loaded machine; ask again
                 if jobs.get("running"):
                     break
                 time.sleep(0.2)
