@@ -154,7 +154,8 @@ def main() -> int:
         "/findings?kind=missing&severity=high&page=3",
         "/findings?state=all&region=合成省/合成市07",
         "/api/overview",
-        "/api/findings?open=true",
+        "/api/findings?open=true&limit=100",
+        "/api/findings?open=true",  # every open finding as JSON: grows with the archive
         "/regions",
     ]
     print(f"{'page':48} {'cold ms':>9} {'warm ms (median)':>17}")

@@ -168,6 +168,15 @@ def check(run: DemoRun, config: Config, now: dt.datetime) -> SyncResult:
     return result
 
 
+def check_apprise_urls(urls: Sequence[str]) -> None:
+    """Refuse an Apprise URL before the demo starts, not after a minute of crawling."""
+    import apprise
+
+    for url in urls:
+        if not apprise.Apprise().add(url):
+            raise DemoFailed("checking --apprise", f"Apprise does not understand the URL {url!r}")
+
+
 #: Where the Apprise console channel sends messages (set by ``alert``).
 _CONSOLE_SINK: list[Callable[[str, str, str], None]] = []
 _REGISTERED: list[bool] = []

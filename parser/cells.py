@@ -14,8 +14,10 @@ BLANK_MARKERS = frozenset({"/", "-", "—", "——", "–", "--", "\\", "无", 
 
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _UNIT = re.compile(r"(件|条|个|项|次|起|人次|家|万元|元)$")
+_UNIT_LAST = frozenset("件条个项次起家元")  # last characters of the units: a cheap pre-check
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_SPACE = re.compile(r"\s+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_DASHES = frozenset({"-", "—", "─", "－"})
 
 
 class Kind(Enum):
@@ -40,17 +42,17 @@ class Cell:
 
 @lru_cache(maxsize=8192)
 def read_cell(raw: str) -> Cell:
-    text = _SPACE.sub("", raw)
+    text = "".join(raw.split())  # every whitespace character removed, as \s+ would
     if not text:
         return Cell(Kind.EMPTY, "")
-    if text in BLANK_MARKERS or (len(text) > 1 and set(text) <= {"-", "—", "─", "－"}):
+    if text in BLANK_MARKERS or (len(text) > 1 and text[0] in _DASHES and set(text) <= _DASHES):
         return Cell(Kind.BLANK, text, 0)
-    unit_match = _UNIT.search(text)
+    unit_match = _UNIT.search(text) if text[-1] in _UNIT_LAST else None
     unit = unit_match.group(1) if unit_match else None
     core = text[: unit_match.start()] if unit_match else text
     if _NUMBER.fullmatch(core):
         return Cell(Kind.NUMBER, text, _to_number(core), unit)
-    if _CJK.search(text) or re.search(r"[A-Za-z]{2,}", text):
+    if _CJK.search(text) or _LATIN_WORD.search(text):
         return Cell(Kind.LABEL, raw.strip())
     return Cell(Kind.JUNK, text)
 

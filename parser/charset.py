@@ -17,7 +17,9 @@ import re
 from functools import lru_cache
 
 #: Ideographs, kana, hangul and private-use characters: where a wrong codec lands.
-_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\ue000-\uf8ff\uf900-\ufaff]")
+_SCRIPT = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\ue000-\uf8ff\uf900-\ufaff]"
+)
 _SAMPLE = 20_000
 #: Below this many characters a score says nothing either way.
 _MIN_CHARS = 20

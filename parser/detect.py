@@ -13,7 +13,9 @@ _HTML = re.compile(
     re.I,
 )
 #: Control bytes that never occur in text (TAB, LF, CR, FF and ESC excluded).
-_CONTROL = bytes(sorted(set(range(0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | set(range(0x1C, 0x20))))
+_CONTROL = bytes(
+    sorted(set(range(0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | set(range(0x1C, 0x20)))
+)
 _SAMPLE = 65536
 
 

@@ -142,10 +142,13 @@ def _place(
 
 
 def _value(out: Tables, table: str, row: str, column: str, cell: Cell) -> Number | None:
+    value = cell.value
+    # The common case first: a plain count outside table 2 (which has decimal cells).
+    if type(value) is int and value >= 0 and cell.kind is Kind.NUMBER and table != "active":
+        return value
     if cell.kind in (Kind.EMPTY, Kind.BLANK):
         out.flags.append(CellFlag(table, row, column, "blank"))
         return 0
-    value = cell.value
     if cell.kind is Kind.NUMBER and value is not None:
         decimal = table == "active" and (row, column) in spec.DECIMAL_CELLS
         if decimal:

@@ -3,19 +3,21 @@
 Data tables (no table inside them) become rows, one entry per physical ``<td>/<th>``;
 tables that hold other tables are layout and are walked like ``<div>``s. Labels split over
 ``<span>``s are joined; scripts, styles, forms controls, ``<nav>``/``<footer>`` and hidden
-elements are dropped. The page is walked once with ``etree.iterwalk`` (C-driven, no
-recursion) on plain ``etree`` elements: ``lxml.html``'s element classes cost a Python
-lookup per element.
+elements are dropped. Telling the report from the rest of the page (site chrome, the
+索引号 box, "related links") is ``parser.assemble``'s job, for every format alike.
+
+Speed: the page is walked once with ``etree.iterwalk`` (C-driven, no recursion) on plain
+``etree`` elements (``lxml.html``'s element classes cost a Python lookup per element);
+reading attributes is skipped when a scan of the source shows nothing can be hidden; cells
+are serialised by libxml2 rather than walked in Python.
 
 libxml2 stops building the tree at a nesting depth of 256 and silently drops everything
-deeper (and after); such a page is read a second time as flat text, with a warning. Telling the report from the rest of the page (site chrome, the
-索引号 box, "related links") is ``parser.assemble``'s job, for every format alike.
+deeper (and after); such a page is read a second time as flat text, with a warning.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -300,10 +302,8 @@ def _flush(buffer: list[str], out: list[Piece]) -> None:
 def _is_data_table(table: etree._Element) -> bool:
     if table.find(".//table") is not None:
         return False
-    rows = 0
     wide = False
-    for tr in table.iter("tr"):
-        rows += 1
+    for rows, tr in enumerate(table.iter("tr"), start=1):
         wide = wide or sum(1 for c in tr if c.tag in _CELLS) >= 2
         if rows >= 2 and wide:
             return True
@@ -316,22 +316,24 @@ def _rows(table: etree._Element, hide: bool) -> list[tuple[str, ...]]:
     Inside a cell, inline pieces (spans) join without a gap; blocks and ``<br>`` give a
     space. Text between cells is not part of any cell and is dropped.
     """
-    return _rows_walked(table) if hide else _rows_serialised(table)
+    if hide or next(table.iter(*_SKIP), None) is not None:
+        return _rows_walked(table)
+    return _rows_serialised(table)
 
 
 #: Elements after which a cell's text gets a space: blocks (nested rows and cells included:
 #: malformed pages nest them) and <br>.
-_BREAKS = tuple(sorted(_BLOCK)) + ("br",)
+_BREAKS = (*sorted(_BLOCK), "br")
 
 
 def _rows_serialised(table: etree._Element) -> list[tuple[str, ...]]:
-    """The fast way, for pages that hide nothing: edit the table, then serialise in C.
+    """The fast way, for tables with nothing to skip or hide: edit, then serialise in C.
 
-    Skipped elements are removed (their tails kept), a space is put after every block and
-    ``<br>`` inside the table, and each cell is serialised as text — exactly the text
-    ``_cell_text`` collects, at a third of the cost. The table is not read again.
+    A space is put after every block and ``<br>`` of the table, so serialising a cell as
+    text gives exactly what ``_cell_text`` collects, at a third of the cost (text outside
+    the cells is never read, and each cell's own tail is left out). The table is not read
+    again.
     """
-    etree.strip_elements(table, *_SKIP, with_tail=False)
     for el in table.iter(*_BREAKS):
         if el is not table:
             tail = el.tail
@@ -340,6 +342,8 @@ def _rows_serialised(table: etree._Element) -> list[tuple[str, ...]]:
     for tr in table.iter("tr"):
         cells = tuple(
             _collapse(etree.tostring(c, method="text", encoding=str, with_tail=False))
+            if len(c)
+            else _collapse(c.text or "")
             for c in tr
             if c.tag in _CELLS
         )

@@ -28,6 +28,8 @@ def _refs(table: str, rows: tuple[str, ...], columns: tuple[str, ...]) -> tuple[
 
 
 def _sum(values: Iterable[Number | None]) -> Number | None:
+    # A plain left fold, not sum(): Python 3.12's sum() compensates float rounding, and the
+    # record must not depend on the Python version.
     total: Number = 0
     for value in values:
         if value is None:
@@ -76,13 +78,13 @@ def t3_balance(applications: Table) -> list[Identity]:
 def t3_rows(applications: Table) -> list[Identity]:
     """Each row's total equals the sum of its six applicant columns."""
     out = []
-    for row in applications:
+    for row, cells in applications.items():
         out.append(
             _identity(
                 "T3.rows",
                 row,
-                _get(applications, row, "total"),
-                _sum(_get(applications, row, c) for c in spec.APPLICANT_COLUMNS),
+                cells.get("total"),
+                _sum([cells.get(c) for c in spec.APPLICANT_COLUMNS]),
                 _refs("applications", (row,), ("total",)),
                 _refs("applications", (row,), spec.APPLICANT_COLUMNS),
             )

@@ -100,7 +100,24 @@ def group_of(label: str) -> str | None:
     return found
 
 
-def _first(patterns: tuple[tuple[str, tuple[str, ...]], ...], w: str) -> str | None:
+Patterns = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _any_keyword(patterns: Patterns) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(k) for _, keywords in patterns for k in keywords))
+
+
+#: One search for "any keyword of the table at all" before the ordered per-key tests: most
+#: labels a report prints (headers, captions, sentences) name no row.
+_ANY_KEYWORD = {
+    id(patterns): _any_keyword(patterns)
+    for patterns in (ACTIVE_PATTERNS, APPLICATION_PATTERNS, APPEAL_GROUP_PATTERNS)
+}
+
+
+def _first(patterns: Patterns, w: str) -> str | None:
+    if not _ANY_KEYWORD[id(patterns)].search(w):
+        return None
     for key, keywords in patterns:
         if any(k in w for k in keywords):
             return key

@@ -133,7 +133,9 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 #: A CJK character followed by a parenthesised pinyin syllable carrying a tone mark.
 # The literal "(" comes first so the regex engine can skip to candidates instead of trying
 # the look-behind at every character.
-_PINYIN = re.compile(rf"\((?<=[\u4e00-\u9fff]\()(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+_PINYIN = re.compile(
+    rf"\((?<=[\u4e00-\u9fff]\()(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)"
+)
 
 # Characters that exist only in traditional script, and their simplified counterparts.
 # Counting both keeps a simplified report quoting one traditional name from being converted.

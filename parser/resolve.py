@@ -89,8 +89,23 @@ def _cut(token: str, cuts: int) -> Iterator[list[str]]:
     if cuts == 0:
         yield [token]
         return
-    for positions in itertools.combinations(range(1, len(token)), cuts):
-        bounds = (0, *positions, len(token))
-        pieces = [token[a:b] for a, b in itertools.pairwise(bounds)]
-        if all(p == "0" or not p.startswith("0") for p in pieces):
-            yield pieces
+    yield from _pieces(token, cuts + 1)
+
+
+def _pieces(digits: str, count: int) -> Iterator[list[str]]:
+    """``digits`` cut into ``count`` numbers without leading zeros, shortest first piece first.
+
+    Pruned as it goes (a piece starting with 0 is just "0"), instead of filtering all
+    ``C(len-1, count-1)`` cuttings: runs of zeros make most of those invalid.
+    """
+    if len(digits) < count:
+        return
+    if count == 1:
+        if digits == "0" or not digits.startswith("0"):
+            yield [digits]
+        return
+    longest = 1 if digits.startswith("0") else len(digits) - count + 1
+    for size in range(1, longest + 1):
+        head = digits[:size]
+        for rest in _pieces(digits[size:], count - 1):
+            yield [head, *rest]

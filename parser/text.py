@@ -18,6 +18,7 @@ from parser.normalize import decode, normalize_text
 MAX_BYTES = 16 * 1024 * 1024
 
 _MARKDOWN = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+]\s+)")
+_MARKDOWN_FIRST = frozenset("#>*+")  # the first characters _MARKDOWN can match
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _VALUE_KINDS = (Kind.NUMBER, Kind.BLANK)
 
@@ -48,7 +49,7 @@ def blocks_of(text: str) -> list[Block]:
 
     previous_row = False
     for line in lines:
-        if not line or _RULE.match(line):
+        if not line or ("-" in line and _RULE.match(line)):
             continue
         cells = _split(line)
         if cells is None:
@@ -70,8 +71,11 @@ def blocks_of(text: str) -> list[Block]:
 
 def _clean(line: str) -> str:
     line = line.strip()
-    line = _MARKDOWN.sub("", line)
-    return line.replace("**", "").replace("__", "").strip()
+    if line[:1] in _MARKDOWN_FIRST:
+        line = _MARKDOWN.sub("", line)
+    if "**" in line or "__" in line:
+        line = line.replace("**", "").replace("__", "")
+    return line.strip()
 
 
 def _split(line: str) -> list[str] | None:

@@ -62,6 +62,7 @@ def demo(
     """Build the demo portal, serve it on 127.0.0.1, crawl it into a fresh SQLite archive,
     run the checks, send the alerts and leave the dashboard running."""
     console = Console(stderr=as_json, highlight=False)
+    steps.check_apprise_urls(urls)
     user = config_of(ctx)
     run = steps.DemoRun(steps.fresh_workdir(workdir or steps.default_workdir()))
     web_port = _free_port(port) if not no_web else port

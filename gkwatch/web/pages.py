@@ -54,10 +54,20 @@ def grid_rows(
     return sorted(years), ordered[:limit] if limit else ordered, total
 
 
+def _overview_grid(request: Request, data: Any) -> tuple[list[int], list[dict[str, Any]], int]:
+    """The overview's grid, grouped once per overview snapshot (not on every request)."""
+    cached = getattr(request.app.state, "overview_grid", None)
+    if cached is None or cached[0] is not data:
+        cached = (data, grid_rows(data.grid, GRID_LIMIT))
+        request.app.state.overview_grid = cached
+    result: tuple[list[int], list[dict[str, Any]], int] = cached[1]
+    return result
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
     data = request.app.state.overview.get()
-    years, rows, total = grid_rows(data.grid, GRID_LIMIT)
+    years, rows, total = _overview_grid(request, data)
     kinds = sorted(data.by_kind_severity)
     return html(
         request,

@@ -37,6 +37,7 @@ def status(archive: Archive, database_url: str, now: dt.datetime | None = None) 
     now = now or dt.datetime.now(dt.UTC)
     store = SQLAlchemyJobStore(url=database_url, tablename=JOBSTORE_TABLE)
     try:
+        store.start(None, "default")  # creates the (empty) job table when no service ever ran
         stored = store.get_all_jobs()
     finally:
         store.shutdown()

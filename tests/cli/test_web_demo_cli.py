@@ -76,3 +76,20 @@ def test_demo_runs_the_whole_job(tmp_path: Path) -> None:
         assert row["planted_found"] == row["planted"], row
     assert Path(summary["workdir"], "archive.db").is_file()
     assert "控制台" in done.stderr or "5/5" in done.stderr  # the steps went to the console
+
+
+def test_demo_refuses_a_bad_apprise_url_before_starting(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["demo", "--no-web", "--apprise", "nonsense-url", "--workdir", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 1
+    assert "Apprise does not understand the URL 'nonsense-url'" in result.output
+    assert not (tmp_path / "d").exists()
+
+
+def test_demo_never_wipes_a_directory_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(main, ["demo", "--no-web", "--workdir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "was not made by gkwatch demo" in result.output
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"

@@ -82,8 +82,10 @@ def sink() -> Iterator[Sink]:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'gk.db'}"
+def db_url(database_url: str, tmp_path: Path) -> str:
+    """An upgraded archive holding the two agencies above: SQLite, and PostgreSQL when
+    GKWATCH_TEST_DATABASE_URL is set (the root conftest's ``database_url``)."""
+    url = database_url
     Archive.upgrade(url)
     with Archive.open(url) as archive:
         registry = tmp_path / "registry.yaml"

@@ -89,7 +89,10 @@ def test_prose_fees_in_yuan_against_table_in_wan_yuan() -> None:
     assert f.key.endswith(":fees_amount")
 
 
-def _jump(prev_new: int, cur_new: int, rule: JumpRule = JumpRule()) -> list[str]:
+DEFAULT_RULE = JumpRule()
+
+
+def _jump(prev_new: int, cur_new: int, rule: JumpRule = DEFAULT_RULE) -> list[str]:
     before = jump.figures(
         report(year=2022, apps=applications(new=prev_new, carried=0, granted=prev_new, forward=0))
     )

@@ -61,7 +61,7 @@ def test_kill_while_delivering_then_restart(
     time.sleep(2.5)  # the killed deliverer's lease expires
     sink.delay = 0
     again = _send(config)
-    out, err = again.communicate(timeout=120)
+    _, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
     ids = Counter(int(m) for r in sink.received for m in re.findall(r"提醒 #(\d+)", r["message"]))
     assert set(ids) == {a.id for a in archive.alerts()}  # every alert arrived

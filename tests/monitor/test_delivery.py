@@ -125,7 +125,8 @@ def test_digest_mode_sends_one_message_per_channel(
     config = make_config(
         tmp_path,
         db_url,
-        f"urls:\n  - {sink.url('a')}:\n    - tag: always\n  - {sink.url('b')}:\n    - tag: kind:jump\n",
+        f"urls:\n  - {sink.url('a')}:\n    - tag: always\n"
+        f"  - {sink.url('b')}:\n    - tag: kind:jump\n",
         {"alerts": {"digest": True}},
     )
     _open_two(archive)

@@ -47,6 +47,7 @@ def test_a_killed_schedulers_lease_expires(archive: Archive) -> None:
 
 def _stored_ids(url: str) -> list[str]:
     store = SQLAlchemyJobStore(url=url, tablename=JOBSTORE_TABLE)
+    store.start(None, "default")  # type: ignore[arg-type]
     try:
         return sorted(j.id for j in store.get_all_jobs())
     finally:
@@ -89,13 +90,13 @@ def _runs(path: Path) -> int:
 
 def test_missed_runs_inside_the_grace_time_run_once(db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "runs.txt"
-    # runs at t+1, t+3, t+5 …; the service is up from t to t+0.3 and from t+3.8 to t+4.4
+    # runs due at t+1, t+5, t+9 …; the service is up from t to t+0.3, then t+6 to t+7.5
     start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
-    spec = JobSpec("tick", "tick", TOUCH, IntervalTrigger(seconds=2, start_date=start))
+    spec = JobSpec("tick", "tick", TOUCH, IntervalTrigger(seconds=4, start_date=start))
     _run_for(db_url, 0.3, [spec], out, grace=60)  # down before its first run
     assert _runs(out) == 0
-    time.sleep(3.5)  # the runs at t+1 and t+3 are missed while no scheduler is up
-    _run_for(db_url, 0.6, None, out, grace=60)  # the restarted service adds nothing itself
+    time.sleep(5.7)  # the runs due at t+1 and t+5 are missed while no scheduler is up
+    _run_for(db_url, 1.5, None, out, grace=60)  # the restarted service adds nothing itself
     assert _runs(out) == 1
 
 
@@ -113,3 +114,35 @@ def test_a_run_missed_beyond_the_grace_time_is_skipped(db_url: str, tmp_path: Pa
     time.sleep(3)
     _run_for(db_url, 0.6, None, out2, grace=60)
     assert _runs(out2) == 1
+
+
+def test_serve_refuses_a_second_scheduler_and_stops_on_sigterm(db_url: str, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    config = tmp_path / "gkwatch.yaml"
+    config.write_text(f"database_url: {db_url}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKWATCH_")}
+    command = [sys.executable, "-m", "gkwatch.cli", "--config", str(config), "serve"]
+    first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and sorted(_stored_ids(db_url)) != [
+            "crawl",
+            "deliver",
+            "sweep",
+        ]:
+            time.sleep(0.2)
+        assert _stored_ids(db_url) == ["crawl", "deliver", "sweep"]
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert "another gkwatch scheduler already runs" in second.stderr
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+    with Archive.open(db_url) as archive:
+        assert archive.lease(LEASE) is None  # released on the way out

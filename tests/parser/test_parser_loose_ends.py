@@ -114,7 +114,7 @@ def test_entity_spelled_hidden_style_still_hides() -> None:
     page = (
         "<html><body><p>某某县人民政府2022年政府信息公开工作年度报告</p>"
         '<p>全年主动公开政府信息<span style="display&#58;none">999</span>58条。</p>'
-        '<p hidden>全年共收到政府信息公开申请777件。</p>'
+        "<p hidden>全年共收到政府信息公开申请777件。</p>"
         '<p style="VISIBILITY : Hidden">全年共收到政府信息公开申请666件。</p>'
         "<p>全年共收到政府信息公开申请4件。</p></body></html>"
     )
