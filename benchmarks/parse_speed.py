@@ -47,11 +47,11 @@ _EXTS = {".html", ".htm", ".shtml", ".txt", ".pdf", ".docx", ".doc", ".wps"}
 #: Caches keyed by a report's content (cell texts, labels, headings) — cleared for the cold
 #: figure. (``identities._refs`` is not: it holds the template's cell names, not content.)
 _CONTENT_CACHES = (
-    cells.read_cell,
-    labels.words,
+    cells._read_cell,
+    labels._words,
     labels.group_of,
     labels.match_label,
-    labels.context_of,
+    labels._context_of,
 )
 
 

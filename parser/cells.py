@@ -40,8 +40,19 @@ class Cell:
         return self.kind in (Kind.NUMBER, Kind.BLANK, Kind.JUNK)
 
 
-@lru_cache(maxsize=8192)
+#: Longer texts (paragraphs read as one-cell rows) are not cached: they never recur, and
+#: would fill the cache with kilobytes each.
+CACHED_LENGTH = 200
+
+
 def read_cell(raw: str) -> Cell:
+    return _read_cell(raw) if len(raw) <= CACHED_LENGTH else _read_cell.__wrapped__(raw)
+
+
+@lru_cache(maxsize=8192)
+def _read_cell(raw: str) -> Cell:
+    if raw.isascii() and raw.isdigit():  # most cells: a plain count, read without regexes
+        return Cell(Kind.NUMBER, raw, int(raw))
     text = "".join(raw.split())  # every whitespace character removed, as \s+ would
     if not text:
         return Cell(Kind.EMPTY, "")

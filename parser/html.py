@@ -102,13 +102,16 @@ _BLOCK = frozenset(
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CELLS = ("td", "th")
 #: Between words of a style: whitespace (any non-ASCII byte may be Unicode whitespace in
-#: UTF-8) or a named entity that may decode to some.
+#: UTF-8) or a named entity that may decode to some; the colon may be ``&colon;``.
 _GAP = rb"(?:[\s\x1c-\x1f\x80-\xff]|&[a-z]+;)*"
+_COLON = rb"(?::|&colon;)"
 # Separate patterns: each starts with a literal, which the engine finds at memchr speed.
 _HIDDEN_SOURCE = (
-    re.compile(rb"display" + _GAP + rb":" + _GAP + rb"none"),
-    re.compile(rb"visibility" + _GAP + rb":" + _GAP + rb"hidden"),
-    re.compile(rb"hidden(?<=\shidden)(?![\w-])"),  # the boolean attribute
+    re.compile(rb"display" + _GAP + _COLON + _GAP + rb"none"),
+    re.compile(rb"visibility" + _GAP + _COLON + _GAP + rb"hidden"),
+    # The boolean attribute (also right after a quoted value); not the value "hidden".
+    re.compile(rb"hidden(?<=[\s/\"']hidden)(?=[\s/>=])"),
+    # Characters spelled as ASCII character references can spell any of the above.
     re.compile(rb"&#(?:x0*[0-7][0-9a-f]|0*(?:\d{1,2}|1[01]\d|12[0-7]));"),
 )
 
@@ -130,8 +133,9 @@ def read(data: bytes, name: str | None = None) -> Document:
         root = etree.fromstring(source, parser)
     except (etree.ParserError, ValueError):
         root = None
-    if _too_deep(parser):
-        warnings.append(_deep_warning(name))
+    limit = _resource_limit(parser)
+    if limit is not None:
+        warnings.append(_limit_warning(name, limit))
         return _flat(text, encoding, warnings)
     if root is None:
         return Document(blocks=(), format="html", encoding=encoding, warnings=_empty(name))
@@ -169,20 +173,27 @@ def read(data: bytes, name: str | None = None) -> Document:
     )
 
 
-def _too_deep(parser: etree.HTMLParser) -> bool:
-    """libxml2 gave up at its nesting limit (it logs this; lxml raises nothing)."""
-    return any(
-        e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message
-        for e in parser.error_log
-    )
+def _resource_limit(parser: etree.HTMLParser) -> str | None:
+    """libxml2's message when it gave up at a limit (it logs this; lxml raises nothing)."""
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in error.message:
+            return str(error.message)
+    return None
 
 
-def _deep_warning(name: str | None) -> ParseWarning:
+def _limit_warning(name: str | None, message: str) -> ParseWarning:
+    label = name or "input"
+    if "depth" in message.lower():
+        return ParseWarning(
+            "html_too_deep",
+            f"{label}: elements are nested deeper than the HTML parser's limit of 256 levels, "
+            "and lxml drops what lies deeper; the page was read as flat text instead "
+            "(table rows from their cells, without row or column spans)",
+        )
     return ParseWarning(
-        "html_too_deep",
-        f"{name or 'input'}: elements are nested deeper than the HTML parser's limit of 256 "
-        "levels, and lxml drops what lies deeper; the page was read as flat text instead "
-        "(table rows from their cells, without row or column spans)",
+        "html_truncated",
+        f"{label}: the HTML parser stopped at a resource limit ({message.strip()}); the page "
+        "was read as flat text instead (table rows from their cells, without spans)",
     )
 
 
@@ -335,8 +346,9 @@ def _rows_serialised(table: etree._Element) -> list[tuple[str, ...]]:
     again.
     """
     for el in table.iter(*_BREAKS):
-        if el is not table:
-            tail = el.tail
+        tail = el.tail
+        # A tail that starts with whitespace already separates (collapsing makes it one space).
+        if el is not table and not (tail and tail[0].isspace()):
             el.tail = " " + tail if tail else " "
     rows: list[tuple[str, ...]] = []
     for tr in table.iter("tr"):

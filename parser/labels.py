@@ -79,9 +79,17 @@ _GROUPS = (
 )
 
 
-@lru_cache(maxsize=16384)
+#: Texts longer than this (paragraphs) are not cached: they never recur.
+_CACHED_LENGTH = 200
+
+
 def words(label: str) -> str:
     """A label reduced to its words: no spaces, punctuation or brackets."""
+    return _words(label) if len(label) <= _CACHED_LENGTH else _STRIP.sub("", label)
+
+
+@lru_cache(maxsize=16384)
+def _words(label: str) -> str:
     return _STRIP.sub("", label)
 
 
@@ -103,23 +111,30 @@ def group_of(label: str) -> str | None:
 Patterns = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _any_keyword(patterns: Patterns) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(k) for _, keywords in patterns for k in keywords))
+def _compiled(
+    patterns: Patterns,
+) -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    def alternation(keywords: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(map(re.escape, keywords)))
+
+    every = [k for _, keywords in patterns for k in keywords]
+    return alternation(every), tuple((key, alternation(kws)) for key, kws in patterns)
 
 
-#: One search for "any keyword of the table at all" before the ordered per-key tests: most
-#: labels a report prints (headers, captions, sentences) name no row.
-_ANY_KEYWORD = {
-    id(patterns): _any_keyword(patterns)
+#: Per table: one search for "any keyword at all" (most labels a report prints name no row),
+#: then one search per key in order — C searches instead of Python loops over keywords.
+_COMPILED = {
+    id(patterns): _compiled(patterns)
     for patterns in (ACTIVE_PATTERNS, APPLICATION_PATTERNS, APPEAL_GROUP_PATTERNS)
 }
 
 
 def _first(patterns: Patterns, w: str) -> str | None:
-    if not _ANY_KEYWORD[id(patterns)].search(w):
+    every, keys = _COMPILED[id(patterns)]
+    if not every.search(w):
         return None
-    for key, keywords in patterns:
-        if any(k in w for k in keywords):
+    for key, pattern in keys:
+        if pattern.search(w):
             return key
     return None
 
@@ -171,12 +186,18 @@ def _appeal(w: str) -> Match | None:
     return Match("appeals", group if only_group and group else "*")
 
 
-@lru_cache(maxsize=16384)
 def context_of(text: str, *, paragraph: bool) -> str | Literal[False] | None:
     """The table an anchor opens: a table name, ``None`` (tables are over), ``False`` (no change).
 
     Anchors are headings and header cells; a sentence with figures in it never is one.
     """
+    if len(text) > _CACHED_LENGTH:
+        return _context_of.__wrapped__(text, paragraph)
+    return _context_of(text, paragraph)
+
+
+@lru_cache(maxsize=16384)
+def _context_of(text: str, paragraph: bool) -> str | Literal[False] | None:
     w = words(text)
     if len(w) > 60 or (len(w) > 24 and _DIGIT.search(w, 2)):
         return False

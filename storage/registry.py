@@ -96,7 +96,13 @@ class _Reader:
             return []
         out: list[RegistryEntry] = []
         for node in items[0].value:
-            entry = self.entry(node)
+            try:
+                entry = self.entry(node)
+            except yaml.YAMLError as exc:  # e.g. a tag SafeLoader refuses (!!python/…)
+                mark = getattr(exc, "problem_mark", None)
+                reason = getattr(exc, "problem", None) or str(exc)
+                self.problem(mark.line + 1 if mark else _line(node), f"bad value: {reason}")
+                continue
             if entry is not None:
                 out.append(entry)
         return out

@@ -373,3 +373,13 @@ def test_registry_parent_may_already_be_in_the_archive(archive: Archive, tmp_pat
     )
     assert archive.import_registry(write_registry(tmp_path, child, "more.yaml")).added == 1
     assert len(archive.agencies()) == 4
+
+
+def test_registry_refuses_unsafe_yaml_and_broken_yaml(archive: Archive, tmp_path: Path) -> None:
+    unsafe = REGISTRY.replace("    since: 2019", "    since: !!python/object/apply:os.getpid []")
+    with pytest.raises(RegistryError, match=r"registry.yaml:16: bad value"):
+        archive.import_registry(write_registry(tmp_path, unsafe))
+    broken = REGISTRY.replace("    name: 福建省人民政府", "   name: 福建省人民政府")
+    with pytest.raises(RegistryError, match=r"registry.yaml:\d+: not valid YAML"):
+        archive.import_registry(write_registry(tmp_path, broken))
+    assert archive.agencies() == []
