@@ -10,10 +10,17 @@ from __future__ import annotations
 import re
 
 from parser import identities
-from parser.document import Document
+from parser.document import Block, Document
 from parser.errors import NotAReport
 from parser.fill import build as fill_tables
-from parser.metadata import agency_from_title, detect_template, find_year, infer_agency, parse_date
+from parser.metadata import (
+    agency_from_signature,
+    agency_from_title,
+    detect_template,
+    find_year,
+    infer_agency,
+    parse_date,
+)
 from parser.prose import extract
 from parser.record import ParseWarning, Report, Source
 from parser.sections import build_sections, scope
@@ -42,6 +49,25 @@ def build(
     if agency is None and document.title and _REPORT_WORDS.search(document.title):
         title = title or document.title
         agency = agency_from_title(document.title)
+    signer = _signer(blocks, where.signature_index)
+    if agency is not None and signer is not None and signer not in agency and agency not in signer:
+        # The title's reading stands, but a reader should know the signature disagrees.
+        warnings.append(
+            ParseWarning(
+                "agency_signature_differs",
+                f"the title names '{agency}' but the report is signed by '{signer}'",
+                field="agency",
+            )
+        )
+    if agency is None and signer is not None:
+        agency = signer
+        warnings.append(
+            ParseWarning(
+                "agency_inferred",
+                f"no title naming the agency; '{agency}' is taken from the signature",
+                field="agency",
+            )
+        )
     if agency is None:
         agency = infer_agency(text)
         if agency:
@@ -119,3 +145,12 @@ def build(
         source=source,
         parser_version=parser_version,
     )
+
+
+def _signer(blocks: tuple[Block, ...], signature_index: int | None) -> str | None:
+    """The organ named on the signature's date line or on the paragraph just above it."""
+    if signature_index is None:
+        return None
+    previous = blocks[signature_index - 1] if signature_index > 0 else None
+    above = previous.text if previous is not None and previous.cells is None else None
+    return agency_from_signature(blocks[signature_index].text, above)

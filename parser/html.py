@@ -120,6 +120,8 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>|<!--.*?-->|<!\[CDATA\[.*
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
 
 Piece = tuple[str, tuple[str, ...] | None, int | None]
+#: The ``table`` of a piece that is a ``<pre>``'s lines (data tables count from 1).
+PRE = 0
 
 
 def read(data: bytes, name: str | None = None) -> Document:
@@ -153,7 +155,11 @@ def read(data: bytes, name: str | None = None) -> Document:
     blocks: list[Block] = []
     i = 1
     for _text, cells, table in pieces:
-        if cells is None:
+        if table == PRE and cells is not None:
+            # Preformatted text reads exactly as a text report does.
+            blocks.extend(blocks_of("\n".join(normal[i : i + len(cells)])))
+            i += len(cells)
+        elif cells is None:
             # Pages that paste a flattened table into <p>s: read those lines as text rows.
             if "|" in normal[i]:
                 blocks.extend(blocks_of(normal[i]))
@@ -261,11 +267,16 @@ def _hidden(el: etree._Element) -> bool:
 
 
 def _walk(start: etree._Element, hide: bool = True) -> list[Piece]:
-    """Paragraphs ``(text, None, None)`` and rows ``(text, cells, table)`` in document order."""
+    """Paragraphs ``(text, None, None)`` and rows ``(text, cells, table)`` in document order.
+
+    A ``<pre>`` is one piece ``(text, lines, PRE)``: its line breaks are the report's
+    (a flattened table, a signature indented with spaces), so they are kept.
+    """
     out: list[Piece] = []
     buffer: list[str] = []
     tables = 0
     closed: etree._Element | None = None  # an element whose subtree was skipped
+    pre: etree._Element | None = None  # the <pre> being read
     walker = etree.iterwalk(start, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
@@ -275,12 +286,18 @@ def _walk(start: etree._Element, hide: bool = True) -> list[Piece]:
                 closed = el
                 continue
             if tag == "br":
-                _flush(buffer, out)
+                if pre is None:
+                    _flush(buffer, out)
+                else:
+                    buffer.append("\n")
                 walker.skip_subtree()
                 closed = el
                 continue
             if tag == "table" and _is_data_table(el):
-                _flush(buffer, out)
+                if pre is None:
+                    _flush(buffer, out)
+                else:
+                    _flush_pre(buffer, out)
                 tables += 1
                 for cells in _rows(el, hide):
                     out.append((" ".join(c for c in cells if c), cells, tables))
@@ -288,17 +305,31 @@ def _walk(start: etree._Element, hide: bool = True) -> list[Piece]:
                 closed = el
                 continue
             if tag in _BLOCK:
-                _flush(buffer, out)
+                if pre is None:
+                    _flush(buffer, out)
+                    if tag == "pre":
+                        pre = el
+                else:
+                    buffer.append("\n")
             if el.text:
                 buffer.append(el.text)
             continue
         if el is closed:
             closed = None
         elif tag in _BLOCK:
-            _flush(buffer, out)
+            if pre is None:
+                _flush(buffer, out)
+            elif el is pre:
+                _flush_pre(buffer, out)
+                pre = None
+            else:
+                buffer.append("\n")
         if el.tail and el is not start:
             buffer.append(el.tail)
-    _flush(buffer, out)
+    if pre is None:
+        _flush(buffer, out)
+    else:
+        _flush_pre(buffer, out)
     return out
 
 
@@ -308,6 +339,14 @@ def _flush(buffer: list[str], out: list[Piece]) -> None:
         buffer.clear()
         if text:
             out.append((text, None, None))
+
+
+def _flush_pre(buffer: list[str], out: list[Piece]) -> None:
+    # Lines keep their inner spacing: tabs and runs of spaces separate the cells of a row.
+    lines = tuple(line.strip() for line in "".join(buffer).splitlines() if line.strip())
+    buffer.clear()
+    if lines:
+        out.append(("\n".join(lines), lines, PRE))
 
 
 def _is_data_table(table: etree._Element) -> bool:

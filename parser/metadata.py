@@ -7,10 +7,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-_TITLE = re.compile(r"(政府)?(信息|政务)公开(工作)?(年度)?(工作)?报告|信息公开年报")
+#: ``…信息公开工作年度报告``, ``…政务公开工作的年度报告``, ``…信息公开年报``.
+_TITLE = re.compile(r"(?:信息|政务)公开(?:工作)?的?(?:年度)?(?:工作)?报告|信息公开年报")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?")
-_AGENCY_BEFORE = re.compile(r"^(?P<agency>.+?)\s*(?:19|20)\d\d\s*年度?")
-_AGENCY_AFTER = re.compile(r"^(?:19|20)\d\d\s*年度?(?P<agency>.+?)(?:政府)?(?:信息|政务)公开")
+#: Where the report's own words start in a title: the agency is written before them.
+_REPORT_NOUN = re.compile(r"信息公开|政务公开|政务信息")
+_TITLE_YEAR = re.compile(r"[(（\[【]?\s*(?:19|20)\d\d\s*年度?\s*[)）\]】]?")
+#: ``X关于…`` and ``关于印发X…的通知``: the words around the agency, not part of it.
+_ABOUT = re.compile(r"关于(?:印发|公布|发布|公开)?")
+_EDGES = " -—_:：,，、的"
+#: What a signature line names: an organ (its name ends with the kind of organ it is).
+_ORGAN = re.compile(
+    r"[\u4e00-\u9fff()（）]{2,30}?(?:人民政府|政府|办事处|委员会|管委会|办公室|办公厅|局|厅|委|办|"
+    r"院|所|中心|署|站|队|处|部|会|馆|社|公司|集团|街道|乡|镇)"
+)
 _PERIOD = re.compile(
     r"统计(?:期限|时限|时间|区间)[^。]{0,12}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日"
 )
@@ -57,15 +67,44 @@ def find_title(
 
 
 def agency_from_title(title: str) -> str | None:
+    """The agency a title names: the words before the report's own (year and 关于 removed).
+
+    Handles ``X2023年度政府信息公开工作年度报告``, ``X关于2023年度政府信息公开工作的年度
+    报告``, ``X政府信息公开工作年度报告（2023年度）``, ``2023年X政府信息公开工作年度报告``
+    and ``关于印发X…的通知``.
+    """
     title = re.sub(r"^[\s《]+|[》\s]+$", "", title)
-    before = _AGENCY_BEFORE.match(title)
-    if before and re.search(r"[\u4e00-\u9fff]{2}", before.group("agency")):
-        agency = before.group("agency").strip(" -—_:：")
-        if not re.search(r"关于|公布|发布", agency):
-            return agency
-    after = _AGENCY_AFTER.match(title)
-    if after:
-        return after.group("agency").strip(" -—_:：的") or None
+    noun = _REPORT_NOUN.search(title)
+    if noun is None:
+        return None
+    head = _TITLE_YEAR.sub("", _drop_report_prefix(title[: noun.start()]))
+    about = _ABOUT.search(head)
+    if about:
+        before = head[: about.start()].strip(_EDGES)
+        head = before if len(before) >= 2 else head[about.end() :]
+    agency = head.strip(_EDGES)
+    return agency if len(re.findall(r"[\u4e00-\u9fff]", agency)) >= 2 else None
+
+
+def _drop_report_prefix(head: str) -> str:
+    """``X政府`` / ``X政务`` before 信息公开 → ``X``, but ``X人民政府`` keeps its 政府.
+
+    "X人民政府信息公开…" shares one 政府 between the agency and the report's words, so it
+    stays; "X人民政府政府信息公开…" spells both, so the second goes.
+    """
+    shared = head.endswith("人民政府") and not head.endswith("人民政府政府")
+    return head[:-2] if head.endswith(("政府", "政务")) and not shared else head
+
+
+def agency_from_signature(line: str, previous: str | None) -> str | None:
+    """The organ signing the report: on the date line (``X 2024年1月20日``) or the line above.
+
+    Only a short line that is nothing but an organ's name counts (``特此报告`` does not).
+    """
+    for text in (_DATE.sub("", _CN_DATE.sub("", line)), previous or ""):
+        text = re.sub(r"\s+", "", text)
+        if _ORGAN.fullmatch(text) and not _REPORT_NOUN.search(text):
+            return text
     return None
 
 

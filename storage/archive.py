@@ -14,7 +14,9 @@ from parser.record import Report
 from storage import agencies as _agencies
 from storage import crawllog as _crawllog
 from storage import findings as _findings
+from storage import history as _history
 from storage import leases as _leases
+from storage import reparse as _reparse
 from storage import reports as _reports
 from storage import schema as _schema
 from storage.cellkeys import CellKeys
@@ -201,31 +203,31 @@ class Archive:
     ) -> list[ReportInfo]:
         """Reports ordered by agency and year."""
         with self._db.read() as s:
-            return _reports.select_reports(
+            return _history.select_reports(
                 s, agency_id=agency_id, year=year, region=region, ids=ids
             )
 
     def report(self, agency_id: str, year: int) -> ReportInfo:
         """The report of an agency for a year; ``NotFound`` when none was seen."""
         with self._db.read() as s:
-            return _reports.get(s, agency_id, year)
+            return _history.get(s, agency_id, year)
 
     def versions(self, report_id: int) -> list[Version]:
         """Every version of a report, oldest first."""
         with self._db.read() as s:
-            return _reports.versions(s, report_id)
+            return _history.versions(s, report_id)
 
     def version(self, report_id: int, number: int) -> Version:
         """One version; ``NotFound`` when there is no such number."""
         with self._db.read() as s:
-            return _reports.version(s, report_id, number)
+            return _history.version(s, report_id, number)
 
     def latest_records(
         self, *, years: Iterable[int] | None = None, agency_ids: Iterable[str] | None = None
     ) -> Iterator[tuple[ReportInfo, Report]]:
         """Stream ``(report, record of its latest version)`` ordered by agency and year."""
         with self._db.read() as s:
-            yield from _reports.latest_records(s, years=years, agency_ids=agency_ids)
+            yield from _history.latest_records(s, years=years, agency_ids=agency_ids)
 
     def reparse(
         self,
@@ -245,7 +247,7 @@ class Archive:
         ``parse`` goes to ``on_error(report_id, number, error)`` (or is raised when no handler is
         given) and leaves that version as it was. Returns the number of versions re-derived.
         """
-        return _reports.reparse(
+        return _reparse.reparse(
             self._db,
             self._docs,
             self._keys,
@@ -269,7 +271,7 @@ class Archive:
         """Table cells across agencies and years (of the latest versions unless
         ``latest_only=False``), ordered by agency, year and version."""
         with self._db.read() as s:
-            return _reports.cells(
+            return _history.cells(
                 s,
                 table=table,
                 row=row,

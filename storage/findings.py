@@ -82,6 +82,7 @@ def sync(
             for row in session.scalars(select(FindingRow).where(FindingRow.key.in_(chunk)))
         )
     opened = updated = resolved = 0
+    new: list[FindingRow] = []
     for key, state in by_key.items():
         row = existing.get(key)
         fields: dict[str, Any] = {
@@ -95,9 +96,7 @@ def sync(
         if row is None:
             row = FindingRow(key=key, state="open", opened_at=now, last_seen=now, **fields)
             session.add(row)
-            session.flush()  # a concurrent sync opening the same key fails here and retries
-            _enqueue(session, row, "opened", now)
-            opened += 1
+            new.append(row)
             continue
         for name, value in fields.items():
             setattr(row, name, value)
@@ -110,6 +109,13 @@ def sync(
             opened += 1
         else:
             updated += 1
+    if new:
+        # One flush for all new rows (a multi-row INSERT … RETURNING): their ids are needed for
+        # the outbox. A concurrent sync opening the same key fails here and the sync reruns.
+        session.flush()
+        for row in new:
+            _enqueue(session, row, "opened", now)
+        opened += len(new)
     if kinds:
         stale = select(FindingRow).where(
             FindingRow.kind.in_(list(kinds)), FindingRow.state == "open"

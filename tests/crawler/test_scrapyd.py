@@ -77,6 +77,18 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+def _wait_for_crawl_run(pg_url: str, node_url: str) -> None:
+    """Block until the node's spider has opened its crawl run in the archive."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with Archive.open(pg_url) as archive:
+            runs = archive.crawl_runs(limit=100)
+        if any(run.node and run.node.split("#")[0] == node_url for run in runs):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{node_url} never started a crawl run")
+
+
 def test_two_nodes_one_killed_every_report_stored_once(pg_url: str, tmp_path: Path) -> None:
     out = tmp_path / "demo"
     manifest = build_site(out, seed=0)
@@ -109,7 +121,7 @@ def test_two_nodes_one_killed_every_report_stored_once(pg_url: str, tmp_path: Pa
                 crawl.kill()
                 _, err = crawl.communicate()
                 raise AssertionError(f"node 2 never ran a job:\n{err.decode()[-4000:]}")
-            time.sleep(1.0)  # mid-crawl
+            _wait_for_crawl_run(pg_url, victim_url)  # mid-crawl: it has started writing
             _kill(victim)
             stdout, stderr = crawl.communicate(timeout=600)
         assert crawl.returncode == 0, stderr.decode()[-4000:]
