@@ -147,8 +147,16 @@ def timed(label: str, results: dict[str, float], fn: Callable[[], Any], repeat: 
 
 
 def run(
-    url: str, n: int, single: int, batch: int, seed: int, size: Callable[[Archive], int]
+    url: str,
+    n: int,
+    single: int,
+    batch: int,
+    seed: int,
+    size: Callable[[Archive], int],
+    normal: int | None = None,
 ) -> None:
+    """``normal`` (PostgreSQL only): reports stored through the normal path before the
+    SYNTHETIC bulk path (``pg_bulk_fill``) fills the rest up to ``n``; None = all of them."""
     from dataclasses import replace
 
     n_agencies = max(1, -(-n // len(YEARS)))
@@ -175,8 +183,9 @@ def run(
             )
         start, cpu = time.perf_counter(), time.process_time()
         bulk = 0
-        while True:
-            chunk = [x for _, x in zip(range(batch), stream, strict=False)]
+        limit = n if normal is None else normal
+        while done + bulk < limit:
+            chunk = [x for _, x in zip(range(min(batch, limit - done - bulk)), stream, strict=False)]
             if not chunk:
                 break
             shas = archive.put_documents((page, "text/html") for page, _ in chunk)
@@ -194,6 +203,8 @@ def run(
                 f"({bulk / bulk_cpu:,.0f} per CPU-s of this process)"
             )
         total = done + bulk
+        if normal is not None and total < n:
+            total += bulk_fill(url, archive, stream, n - total)
         # Re-observing the same content (the daily crawl's common case) must not add versions.
         start = time.perf_counter()
         again = 0
@@ -248,6 +259,20 @@ def run(
             lambda: archive.query("SELECT * FROM t3_totals WHERE agency_id = :a", a=a0),
         )
         timed(
+            "SELECT … FROM t3_totals WHERE agency_id = … AND year = …",
+            r,
+            lambda: archive.query(
+                "SELECT * FROM t3_totals WHERE agency_id = :a AND year = :y", a=a0, y=y0
+            ),
+        )
+        timed(
+            "cells(applications/new_received/total, agency_ids=[…]) (10 years)",
+            r,
+            lambda: archive.cells(
+                table="applications", row="new_received", column="total", agency_ids=[a0]
+            ),
+        )
+        timed(
             "SELECT count(*) FROM latest_versions",
             r,
             lambda: archive.query("SELECT count(*) AS n FROM latest_versions"),
@@ -277,6 +302,41 @@ def run(
             lambda: archive.sync_findings(["bench"], findings, now=T0),
             repeat=1,
         )
+
+
+def bulk_fill(
+    url: str, archive: Archive, stream: Iterator[tuple[bytes, ReportObservation]], count: int
+) -> int:
+    """Fill ``count`` more reports through the SYNTHETIC COPY path, after checking on a sample
+    that it writes the rows the normal path writes. Returns the number written."""
+    import pg_bulk_fill
+
+    sample = [x for _, x in zip(range(min(200, count)), stream, strict=False)]
+    pg_bulk_fill.verify(url, archive, sample, print)
+    writer = pg_bulk_fill.BulkWriter(url)
+    start, cpu = time.perf_counter(), time.process_time()
+    written = 0
+    try:
+        while written < count - len(sample):
+            want = min(2000, count - len(sample) - written)
+            chunk = [x for _, x in zip(range(want), stream, strict=False)]
+            if not chunk:
+                break
+            writer.write(chunk)
+            written += len(chunk)
+            if written % 50_000 == 0:
+                rate = written / (time.perf_counter() - start)
+                print(f"  … SYNTHETIC bulk {written:,} reports ({rate:,.0f}/s)", flush=True)
+        writer.finish()
+    finally:
+        writer.close()
+    wall, used = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"SYNTHETIC bulk fill (COPY, not the normal path): {written:,} reports in {wall:,.0f} s, "
+        f"{written / wall:,.0f} reports/s ({written / used:,.0f} per CPU-s of this process), "
+        f"then ANALYZE"
+    )
+    return written + len(sample)
 
 
 def sqlite_size(path: Path) -> Callable[[Archive], int]:
@@ -325,6 +385,12 @@ def main() -> None:
     ap.add_argument(
         "--batch", type=int, default=500, help="reports per batch transaction (default 500)"
     )
+    ap.add_argument(
+        "--normal",
+        type=int,
+        help="PostgreSQL: store only this many reports through the normal path (to measure its "
+        "rate) and fill the rest through the SYNTHETIC COPY bulk path (benchmarks/pg_bulk_fill.py)",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="SQLite: keep the archive at this path")
     args = ap.parse_args()
@@ -336,7 +402,7 @@ def main() -> None:
     started = time.perf_counter()
     if args.postgres:
         with isolated_postgres_schema(args.postgres) as url:
-            run(url, n, args.single, args.batch, args.seed, pg_size)
+            run(url, n, args.single, args.batch, args.seed, pg_size, args.normal)
     else:
         with sqlite_url(args.keep) as (url, path):
             run(url, n, args.single, args.batch, args.seed, sqlite_size(path))

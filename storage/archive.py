@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from parser.record import Report
 from storage import agencies as _agencies
+from storage import checkinputs as _checkinputs
 from storage import crawllog as _crawllog
+from storage import factstore as _factstore
 from storage import findings as _findings
 from storage import history as _history
 from storage import leases as _leases
@@ -22,6 +25,7 @@ from storage import schema as _schema
 from storage.cellkeys import CellKeys
 from storage.documents import DocumentStore
 from storage.engine import Database
+from storage.facts import CheckInput
 from storage.types import (
     Agency,
     Alert,
@@ -228,6 +232,29 @@ class Archive:
         """Stream ``(report, record of its latest version)`` ordered by agency and year."""
         with self._db.read() as s:
             yield from _history.latest_records(s, years=years, agency_ids=agency_ids)
+
+    def check_inputs(
+        self, *, years: Iterable[int] | None = None, agency_ids: Iterable[str] | None = None
+    ) -> Iterator[CheckInput]:
+        """Stream every report with the compact facts of its latest version (``storage.facts``),
+        ordered by agency and year: what a check pass reads instead of full records. Versions
+        whose facts are missing or outdated get them first (``refresh_facts``)."""
+        self.refresh_facts()
+        with self._db.read() as s:
+            yield from _checkinputs.check_inputs(s.connection(), years=years, agency_ids=agency_ids)
+
+    def refresh_facts(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Derive the facts of versions that have none, or outdated ones, from their stored
+        records (one transaction per batch); returns how many were derived."""
+        with self._db.read() as s:
+            ids = _factstore.stale_ids(s.connection())
+        done = 0
+        for i in range(0, len(ids), _factstore.BATCH):
+            batch = ids[i : i + _factstore.BATCH]
+            done += self._db.write(partial(_factstore.refresh_in, ids=batch))
+            if progress is not None:
+                progress(done, len(ids))
+        return done
 
     def reparse(
         self,

@@ -197,6 +197,20 @@ class CellValueRow(Base):
     resolved: Mapped[bool] = mapped_column(Boolean)
 
 
+class VersionFactsRow(Base):
+    """The compact facts of a version that a check pass reads (see ``storage.facts``)."""
+
+    __tablename__ = "version_facts"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    derivation: Mapped[int] = mapped_column(Integer)  # storage.facts.DERIVATION
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    shingles: Mapped[int] = mapped_column(Integer)  # distinct narrative shingles
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: no narrative
+
+
 class FindingRow(Base):
     __tablename__ = "findings"
     __table_args__ = (Index("ix_findings_kind_state", "kind", "state"),)

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from parser.record import Report
+from storage import factstore
 from storage.cellkeys import CellKeys
 from storage.documents import DocumentStore
 from storage.engine import Database
@@ -75,3 +76,4 @@ def _rederive(session: Session, version_id: int, record: Report, prepared: Prepa
     row.content_hash = prepared.content_hash
     session.execute(delete(CellValueRow).where(CellValueRow.version_id == version_id))
     write_cells(session, version_id, prepared)
+    factstore.replace(session.connection(), version_id, prepared.derived)

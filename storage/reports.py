@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from parser.record import Report
 from storage.cellkeys import CellKeys
+from storage import factstore
 from storage.content import cells_of, content_hash
 from storage.errors import NotFound, UnknownAgency
+from storage.facts import Derived, derive
 from storage.models import (
     AgencyRow,
     DocumentRow,
@@ -31,6 +33,7 @@ class Prepared:
     content_hash: str
     record_json: dict[str, Any]
     cells: list[tuple[int, float | None, bool, bool]]  # (key_id, value, blank, resolved)
+    derived: Derived  # the compact facts a check pass reads
 
 
 def prepare(record: Report, keys: CellKeys) -> Prepared:
@@ -39,7 +42,7 @@ def prepare(record: Report, keys: CellKeys) -> Prepared:
     rows = [
         (ids[(c.table_name, c.row_key, c.column_key)], c.value, c.blank, c.resolved) for c in cells
     ]
-    return Prepared(content_hash(record, cells), record.to_dict(), rows)
+    return Prepared(content_hash(record, cells), record.to_dict(), rows, derive(record))
 
 
 _CELL_COLUMNS = "cell_values (version_id, key_id, value, blank, resolved)"
@@ -164,6 +167,7 @@ def store(
         },
     ).scalar_one()
     write_cells(session, version_id, prepared)
+    factstore.write(conn, [factstore.row(version_id, prepared.derived)])
     conn.execute(_update(_R, report_id, {"latest_version": number}))
     return StoreResult(report_id, number, created, changed=True)
 

@@ -20,6 +20,7 @@ TABLES = [
     "job_runs",
     "leases",
     "reports",
+    "version_facts",
     "versions",
 ]
 
