@@ -27,6 +27,14 @@ from gkwatch import labels, output
 from gkwatch.access import config_of
 from gkwatch.config import Config
 
+_STEP_NAMES = {
+    "build": "生成门户",
+    "crawl": "抓取",
+    "recrawl": "再次抓取",
+    "checks": "检查",
+    "alerts": "提醒",
+}
+
 
 def _free_port(preferred: int) -> int:
     with socket.socket() as s:
@@ -140,7 +148,8 @@ def _pipeline(
     if absent:
         listed = "、".join(f"{a} {y}" for a, y in absent)
         console.print(f"[yellow]门户上有但未抓取到的报告（{len(absent)} 份）：{listed}[/]")
-    console.print(f"用时：{run.timings}；抓取日志：{run.crawl_log}")
+    spent = "，".join(f"{_STEP_NAMES.get(k, k)} {v:.1f} 秒" for k, v in run.timings.items())
+    console.print(f"用时：{spent}；抓取日志：{run.crawl_log}")
     return {
         "workdir": str(run.workdir),
         "database_url": run.database_url,
