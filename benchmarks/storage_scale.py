@@ -185,7 +185,9 @@ def run(
         bulk = 0
         limit = n if normal is None else normal
         while done + bulk < limit:
-            chunk = [x for _, x in zip(range(min(batch, limit - done - bulk)), stream, strict=False)]
+            chunk = [
+                x for _, x in zip(range(min(batch, limit - done - bulk)), stream, strict=False)
+            ]
             if not chunk:
                 break
             shas = archive.put_documents((page, "text/html") for page, _ in chunk)
@@ -217,7 +219,11 @@ def run(
             f"re-observe 500 unchanged reports: "
             f"{500 / (time.perf_counter() - start):,.0f} reports/s, {again} new versions"
         )
-        counts = archive.info()["counts"]
+        # counted here, not with info(): that needs the schema at the tree's head revision
+        counts = {
+            t: archive.query(f"SELECT count(*) AS n FROM {t}")[0]["n"]
+            for t in ("reports", "versions", "cell_values", "documents")
+        }
         bytes_total = size(archive)
         print(
             f"archive: {counts['reports']:,} reports, {counts['versions']:,} versions, "

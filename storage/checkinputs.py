@@ -50,8 +50,8 @@ def check_inputs(
         query = query.where(_R.c.year.in_(list(years)))
     if agency_ids is not None:
         query = query.where(_R.c.agency_id.in_(list(agency_ids)))
-    result = conn.execution_options(stream_results=True, yield_per=YIELD_PER).execute(query)
-    for r in result:
+    # the options go on the statement: on the connection they would outlive this query
+    for r in conn.execute(query.execution_options(stream_results=True, yield_per=YIELD_PER)):
         facts = r.facts
         yield CheckInput(
             report_id=r.id,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+from collections.abc import Iterator
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.errors import NotFound
-from storage.models import AlertRow, FindingRow
+from storage.models import AlertRow, FindingRow, UTCDateTime
 from storage.types import Alert, Finding, FindingState, SyncResult
 
 CHUNK = 5000
@@ -48,21 +50,51 @@ def to_alert(row: AlertRow) -> Alert:
     )
 
 
-def _enqueue(session: Session, row: FindingRow, event: str, now: dt.datetime) -> None:
-    session.add(
-        AlertRow(
-            finding_id=row.id,
-            finding_key=row.key,
-            event=event,
-            created_at=now,
-            attempts=0,
-            last_attempt_at=None,
-            delivered_at=None,
-            last_error=None,
-            next_attempt_at=now,
-            lease_until=None,
-        )
+_F = cast(Table, FindingRow.__table__)
+_A = cast(Table, AlertRow.__table__)
+_ADD_FINDINGS = insert(_F).returning(_F.c.id, _F.c.key)
+_ADD_ALERTS = insert(_A)
+_SET_FIELDS = (
+    update(_F)
+    .where(_F.c.id == bindparam("b_id"))
+    .values(
+        kind=bindparam("b_kind"),
+        severity=bindparam("b_severity"),
+        agency_id=bindparam("b_agency_id"),
+        year=bindparam("b_year"),
+        summary=bindparam("b_summary"),
+        evidence=bindparam("b_evidence", type_=JSON()),
+        state="open",
+        opened_at=bindparam("b_opened_at", type_=UTCDateTime()),
+        last_seen=bindparam("b_now", type_=UTCDateTime()),
+        resolved_at=None,
     )
+)
+
+
+def _canon(evidence: Any) -> str:
+    """Evidence as the database gives it back (tuples become lists), for comparison."""
+    return json.dumps(evidence, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _alert_row(finding_id: int, key: str, event: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "finding_id": finding_id,
+        "finding_key": key,
+        "event": event,
+        "created_at": now,
+        "attempts": 0,
+        "last_attempt_at": None,
+        "delivered_at": None,
+        "last_error": None,
+        "next_attempt_at": now,
+        "lease_until": None,
+    }
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), CHUNK):  # bounded IN lists (SQLite allows 32 766 parameters)
+        yield ids[i : i + CHUNK]
 
 
 def sync(
@@ -72,65 +104,110 @@ def sync(
     now: dt.datetime,
     scope: frozenset[str] | None,
 ) -> SyncResult:
+    """Set-based: one read of the findings of the kinds involved, then bulk statements — an
+    INSERT … RETURNING of the new findings, UPDATEs by id lists (``last_seen`` of those seen
+    again, resolutions) or executemany (only the rows whose content changed), and one
+    executemany INSERT into the outbox. A concurrent sync opening the same key fails on the
+    unique key and the whole unit of work reruns."""
+    conn = session.connection()
     by_key = {f.key: f for f in current}  # a key given twice: the last wins
-    existing: dict[str, FindingRow] = {}
-    keys = list(by_key)
-    for i in range(0, len(keys), CHUNK):  # bounded IN lists (SQLite allows 32 766 parameters)
-        chunk = keys[i : i + CHUNK]
-        existing.update(
-            (row.key, row)
-            for row in session.scalars(select(FindingRow).where(FindingRow.key.in_(chunk)))
+    involved = sorted(set(kinds) | {f.kind for f in by_key.values()})
+    columns = (_F.c.id, _F.c.key, _F.c.kind, _F.c.state, _F.c.agency_id, _F.c.year)
+    query = select(*columns, _F.c.severity, _F.c.summary, _F.c.evidence)
+    existing = {
+        r.key: r
+        for r in conn.execute(
+            query.where(_F.c.kind.in_(involved)).execution_options(yield_per=5000)
         )
-    opened = updated = resolved = 0
-    new: list[FindingRow] = []
+    }
+    alerts: list[dict[str, Any]] = []
+    touched: list[int] = []  # seen again, nothing else changed
+    rewritten: list[dict[str, Any]] = []  # seen again with new content, or reopened
+    new: list[dict[str, Any]] = []
+    opened = updated = 0
     for key, state in by_key.items():
+        evidence = dict(state.evidence)
         row = existing.get(key)
-        fields: dict[str, Any] = {
-            "kind": state.kind,
-            "severity": state.severity,
-            "agency_id": state.agency_id,
-            "year": state.year,
-            "summary": state.summary,
-            "evidence": dict(state.evidence),
-        }
         if row is None:
-            row = FindingRow(key=key, state="open", opened_at=now, last_seen=now, **fields)
-            session.add(row)
-            new.append(row)
+            new.append(
+                {
+                    "key": key,
+                    "kind": state.kind,
+                    "severity": state.severity,
+                    "agency_id": state.agency_id,
+                    "year": state.year,
+                    "summary": state.summary,
+                    "evidence": evidence,
+                    "state": "open",
+                    "opened_at": now,
+                    "last_seen": now,
+                    "resolved_at": None,
+                }
+            )
             continue
-        for name, value in fields.items():
-            setattr(row, name, value)
-        row.last_seen = now
-        if row.state != "open":  # the problem came back: reopen it, alert again
-            row.state = "open"
-            row.opened_at = now
-            row.resolved_at = None
-            _enqueue(session, row, "opened", now)
+        reopen = row.state != "open"
+        same = (
+            not reopen
+            and (row.kind, row.severity, row.agency_id, row.year, row.summary)
+            == (state.kind, state.severity, state.agency_id, state.year, state.summary)
+            and _canon(row.evidence) == _canon(evidence)
+        )
+        if same:
+            touched.append(row.id)
+        else:
+            rewritten.append(
+                {
+                    "b_id": row.id,
+                    "b_kind": state.kind,
+                    "b_severity": state.severity,
+                    "b_agency_id": state.agency_id,
+                    "b_year": state.year,
+                    "b_summary": state.summary,
+                    "b_evidence": evidence,
+                    "b_opened_at": now if reopen else None,
+                    "b_now": now,
+                }
+            )
+        if reopen:  # the problem came back: reopen it, alert again
+            alerts.append(_alert_row(row.id, key, "opened", now))
             opened += 1
         else:
             updated += 1
     if new:
-        # One flush for all new rows (a multi-row INSERT … RETURNING): their ids are needed for
-        # the outbox. A concurrent sync opening the same key fails here and the sync reruns.
-        session.flush()
-        for row in new:
-            _enqueue(session, row, "opened", now)
+        for finding_id, key in conn.execute(_ADD_FINDINGS, new):
+            alerts.append(_alert_row(finding_id, key, "opened", now))
         opened += len(new)
-    if kinds:
-        stale = select(FindingRow).where(
-            FindingRow.kind.in_(list(kinds)), FindingRow.state == "open"
+    for ids in _chunks(touched):
+        conn.execute(update(_F).where(_F.c.id.in_(ids)).values(last_seen=now))
+    if rewritten:
+        _rewrite(conn, rewritten)
+    stale = [
+        r
+        for r in existing.values()
+        if r.state == "open"
+        and r.kind in kinds
+        and r.key not in by_key
+        and (scope is None or r.agency_id in scope)
+    ]
+    for ids in _chunks([r.id for r in stale]):
+        conn.execute(
+            update(_F).where(_F.c.id.in_(ids)).values(state="resolved", resolved_at=now)
         )
-        if scope is not None:
-            stale = stale.where(FindingRow.agency_id.in_(list(scope)))
-        for row in session.scalars(stale):
-            if row.key in by_key:
-                continue
-            row.state = "resolved"
-            row.resolved_at = now
-            _enqueue(session, row, "resolved", now)
-            resolved += 1
-    session.flush()
-    return SyncResult(opened=opened, updated=updated, resolved=resolved)
+    alerts += [_alert_row(r.id, r.key, "resolved", now) for r in stale]
+    if alerts:
+        conn.execute(_ADD_ALERTS, alerts)
+    return SyncResult(opened=opened, updated=updated, resolved=len(stale))
+
+
+def _rewrite(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    # opened_at moves only for reopened findings: the others keep theirs
+    reopened = [r for r in rows if r["b_opened_at"] is not None]
+    kept = [r for r in rows if r["b_opened_at"] is None]
+    if reopened:
+        conn.execute(_SET_FIELDS, reopened)
+    if kept:
+        stmt = _SET_FIELDS.values(opened_at=_F.c.opened_at)
+        conn.execute(stmt, [{k: v for k, v in r.items() if k != "b_opened_at"} for r in kept])
 
 
 def select_findings(
