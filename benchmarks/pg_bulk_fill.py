@@ -77,6 +77,8 @@ class BulkWriter:
 
     def __init__(self, url: str) -> None:
         self.conn = psycopg.connect(conninfo(url))
+        # a scratch schema refilled from scratch if the server dies: no need to wait for fsync
+        self.conn.execute("SET synchronous_commit = off")
         with self.conn.cursor() as cur:
             cur.execute("SELECT table_name, row_key, column_key, id FROM cell_keys")
             self.keys = {(t, r, c): i for t, r, c, i in cur.fetchall()}

@@ -147,7 +147,7 @@ def main() -> int:
     with Archive.open(url) as archive:
         counts = archive.info()["counts"]
     print(f"archive: {counts}")
-    app = create_app(lambda: Archive.open(url), warm=False)
+    app = create_app(lambda: Archive.open(url))
     pages = [
         "/",
         "/findings",

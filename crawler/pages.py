@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
@@ -54,20 +55,27 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _text(node: Any) -> str:
+    """All the text under an lxml element (works on the raw tree: parsel wrappers per text
+    node cost more than the reading itself on a long page)."""
+    return _clean(" ".join(node.xpath(".//text()")))
+
+
 def anchors(sel: Selector, base_url: str) -> Iterator[Anchor]:
     """Every ``<a href>`` with an absolute URL (honours ``<base href>``)."""
-    base = sel.xpath("//base/@href").get()
-    base_url = urljoin(base_url, base) if base else base_url
-    for a in sel.xpath("//a[@href]"):
-        href = (a.attrib.get("href") or "").strip()
+    root = sel.root
+    base = root.xpath("//base/@href")
+    base_url = urljoin(base_url, str(base[0])) if base else base_url
+    for a in root.xpath("//a[@href]"):
+        href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        text = _clean(" ".join(a.xpath(".//text()").getall()))
-        title = _clean(a.attrib.get("title", ""))
+        text = _text(a)
+        title = _clean(a.get("title") or "")
         if len(title) > len(text):
             text = title
-        row = a.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")
-        context = _clean(" ".join(row.xpath(".//text()").getall())) if row else text
+        row = next(a.iterancestors("li", "tr", "dd", "p"), None)
+        context = _text(row) if row is not None else text
         yield Anchor(url=urljoin(base_url, href), text=text, context=context)
 
 
@@ -116,19 +124,19 @@ def next_pages(sel: Selector, base_url: str) -> list[str]:
 
 def publication_date(sel: Selector) -> dt.date | None:
     """The page's own 发布时间/发布日期/时间, if it shows one."""
-    text = _clean(" ".join(sel.xpath("//body//text()[not(ancestor::script)]").getall()))
+    text = _clean(" ".join(sel.root.xpath("//body//text()[not(ancestor::script)]")))
     return labelled_date(text)
 
 
 def page_title(sel: Selector) -> str | None:
     """The report's title: the heading that reads like a report title, else ``<title>``."""
     for xpath in ("//h1", "//h2", "//h3", "//*[contains(@class, 'title')]", "//title"):
-        for node in sel.xpath(xpath):
-            text = _clean(" ".join(node.xpath(".//text()").getall()))
+        for node in sel.root.xpath(xpath):
+            text = _text(node)
             if text and is_report_title(text):
                 return text
-    title = sel.xpath("//title/text()").get()
-    return _clean(title) if title else None
+    title = sel.root.xpath("//title/text()")
+    return _clean(str(title[0])) if title else None
 
 
 def is_attachment(url: str) -> bool:

@@ -70,3 +70,7 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 #: Processes that parse reports beside the crawl (0: parse on the storage thread).
 GKWATCH_PARSE_PROCESSES = 2
+#: Items stored per transaction batch at most, and how long the first item of a batch waits
+#: for others (seconds) when the storage thread is free.
+GKWATCH_STORE_BATCH = 100
+GKWATCH_STORE_INTERVAL = 0.2

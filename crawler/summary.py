@@ -16,6 +16,8 @@ class AgencyTally:
     new: int = 0
     changed: int = 0
     missing: int = 0
+    restored: int = 0  # removed reports seen again unchanged
+    listed: int = 0  # report entries the agency's list pages showed
     duplicates: int = 0
     discovered: int = 0
     errors: int = 0
@@ -29,6 +31,8 @@ class AgencyTally:
             "pages": self.pages,
             "not_modified": self.not_modified,
             "missing": self.missing,
+            "restored": self.restored,
+            "listed": self.listed,
             "duplicates": self.duplicates,
             "discovered_lists": self.discovered,
         }

@@ -57,6 +57,8 @@ def published_date(info: ReportInfo) -> dt.date:
 
 #: The first report year expected of an agency without ``since`` (the monitor's default).
 FIRST_YEAR = 2019
+#: Up to this many agencies, the grid reads only their reports (an ``IN`` list).
+ID_LIST_LIMIT = 500
 
 
 def _years_owed(agency: Agency, first_year: int, today: dt.date) -> range:
@@ -78,15 +80,21 @@ def timeliness_grid(
     """Every agency × year owed — from the agency's ``since`` (else ``first_year``, the
     monitor's setting) up to last year — with its status; reports outside that span too."""
     if agencies is None:
-        ids = [agency_id] if agency_id else None
-        agencies = archive.agencies(region=region, level=level, ids=ids)
+        agencies = archive.agencies(
+            region=region, level=level, ids=[agency_id] if agency_id else None
+        )
         if agency_id and not agencies:
             archive.agency(agency_id)  # raises NotFound with the archive's message
     by_agency: dict[str, dict[int, ReportInfo]] = defaultdict(dict)
-    reports = archive.reports(agency_id=agency_id, region=region)
-    for info in reports:
-        by_agency[info.agency_id][info.year] = info
+    if agency_id is not None:
+        ids: list[str] | None = [agency_id]
+    elif region is None and len(agencies) <= ID_LIST_LIMIT:
+        ids = [a.id for a in agencies]
+    else:
+        ids = None
     wanted = set(years) if years is not None else None
+    for info in archive.report_infos(agency_ids=ids, region=region, years=wanted):
+        by_agency[info.agency_id][info.year] = info
     out: list[Timeliness] = []
     for agency in agencies:
         mine = by_agency.get(agency.id, {})
@@ -140,18 +148,17 @@ def findings(
     year: int | None = None,
     region: str | None = None,
 ) -> list[Finding]:
-    found = archive.findings(
+    """Findings, newest opened first, filtered by the database (region included)."""
+    page = archive.findings_page(
         kind=kind,
         severity=severity,
-        open_only=open_only,
+        state="open" if open_only else None,
         since=since,
         agency_id=agency_id,
         year=year,
+        region=region,
     )
-    if region is not None:
-        ids = {a.id for a in archive.agencies(region=region)}
-        found = [f for f in found if f.agency_id in ids]
-    return found
+    return list(page.findings)
 
 
 def parse_since(text: str | None) -> dt.datetime | None:
@@ -174,38 +181,3 @@ def in_region(region: str, within: str) -> bool:
     """``示范省/青禾市/松川区`` lies in ``示范省/青禾市`` (and in itself)."""
     within = within.strip("/")
     return region == within or region.startswith(within + "/")
-
-
-def filter_findings(
-    found: Iterable[Finding],
-    *,
-    kind: str | None = None,
-    severity: str | None = None,
-    state: str | None = None,
-    since: dt.datetime | None = None,
-    agency_id: str | None = None,
-    year: int | None = None,
-    region: str | None = None,
-    region_of: dict[str, str] | None = None,
-) -> list[Finding]:
-    """The same filters as ``archive.findings`` (plus region), over findings in memory."""
-    out = []
-    for f in found:
-        if kind is not None and f.kind != kind:
-            continue
-        if severity is not None and f.severity != severity:
-            continue
-        if state is not None and f.state != state:
-            continue
-        if agency_id is not None and f.agency_id != agency_id:
-            continue
-        if year is not None and f.year != year:
-            continue
-        if since is not None and max(t for t in (f.opened_at, f.last_seen) if t) < since:
-            continue
-        if region is not None:
-            where = (region_of or {}).get(f.agency_id or "")
-            if where is None or not in_region(where, region):
-                continue
-        out.append(f)
-    return out

@@ -4,6 +4,7 @@ by region. The dashboard's overview and region pages and the demo's closing summ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,13 +12,17 @@ from typing import TYPE_CHECKING, Any
 from gkwatch import queries, timeliness
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from storage import Archive, Finding
+    from storage.aggregates import AgencyTally, FindingTally
 
 
-def region_path(region: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def region_path(region: str) -> tuple[str, ...]:
     """``示范省/青禾市/松川区`` → every region it lies in, outermost first."""
     parts = [p for p in region.replace("／", "/").split("/") if p]
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))] or [region]
+    return tuple("/".join(parts[: i + 1]) for i in range(len(parts))) or (region,)
 
 
 @dataclass(frozen=True)
@@ -58,9 +63,10 @@ class Overview:
     by_kind_severity: dict[str, dict[str, int]]  # kind -> severity -> open findings
     by_year: dict[int, dict[str, int]]  # year -> status -> agency-years
     years: tuple[int, ...]
-    grid: tuple[queries.Timeliness, ...]
+    grid: tuple[queries.Timeliness, ...]  # the cells of the first ``grid_limit`` agencies
     regions: tuple[RegionRollup, ...]
     recent: tuple[Finding, ...] = field(default=())
+    grid_agencies: int = 0  # agencies with a row in the whole grid
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,51 +85,91 @@ class Overview:
 
 
 def build(
-    archive: Archive, today: dt.date, *, first_year: int = queries.FIRST_YEAR, recent: int = 10
+    archive: Archive,
+    today: dt.date,
+    *,
+    first_year: int = queries.FIRST_YEAR,
+    recent: int = 10,
+    grid_limit: int = 60,
+    with_regions: bool = True,
 ) -> Overview:
-    agencies = archive.agencies()
-    grid = queries.timeliness_grid(archive, today=today, agencies=agencies, first_year=first_year)
-    open_findings = archive.findings(open_only=True)
-    by_kind: dict[str, Counter[str]] = defaultdict(Counter)
-    for f in open_findings:
-        by_kind[f.kind][f.severity] += 1
+    """The overview from set-based queries (``storage.aggregates``): the database counts and
+    groups; only groups, one page of the grid and the latest findings are read.
+    ``with_regions=False`` skips the region roll-ups (``regions`` stays empty)."""
+    agency_groups = archive.agency_tallies()
+    report_groups = archive.report_tallies()
+    statuses = timeliness.tally(agency_groups, report_groups, today=today, first_year=first_year)
+    finding_groups = archive.finding_tallies(open_only=True)
     by_year: dict[int, Counter[str]] = defaultdict(Counter)
-    region_status: dict[str, Counter[str]] = defaultdict(Counter)
-    region_reports: Counter[str] = Counter()
-    versions = 0
-    paths = {a.id: region_path(a.region) for a in agencies}
-    for t in grid:
-        by_year[t.year][t.status] += 1
-        for region in paths[t.agency.id]:
-            region_status[region][t.status] += 1
-            if t.report is not None:
-                region_reports[region] += 1
-        if t.report is not None:
-            versions += t.report.versions
-    region_findings: Counter[str] = Counter()
-    for f in open_findings:
-        region_findings.update(paths.get(f.agency_id or "", []))
-    region_agencies = Counter(r for a in agencies for r in paths[a.id])
-    regions = tuple(
-        RegionRollup(
-            name,
-            region_agencies[name],
-            region_reports[name],
-            dict(region_status[name]),
-            region_findings[name],
-        )
-        for name in sorted(region_agencies)
+    for (_, year, status), n in statuses.items():
+        by_year[year][status] += n
+    by_kind: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in finding_groups:
+        by_kind[f.kind][f.severity] += f.findings
+    page = archive.grid_agencies(first_year=first_year, before_year=today.year, limit=grid_limit)
+    grid = queries.timeliness_grid(
+        archive, today=today, agencies=page.agencies, first_year=first_year
     )
     return Overview(
         today=today,
-        agencies=len(agencies),
-        reports=sum(1 for t in grid if t.report is not None),
-        versions=versions,
-        open_findings=len(open_findings),
+        agencies=sum(a.agencies for a in agency_groups),
+        reports=sum(r.reports for r in report_groups),
+        versions=sum(r.versions for r in report_groups),
+        open_findings=sum(f.findings for f in finding_groups),
         by_kind_severity={k: dict(v) for k, v in sorted(by_kind.items())},
         by_year={y: dict(c) for y, c in by_year.items()},
         years=tuple(sorted(by_year)),
         grid=tuple(grid),
-        regions=regions,
-        recent=tuple(open_findings[:recent]),
+        regions=_rollups(agency_groups, statuses, finding_groups) if with_regions else (),
+        recent=archive.findings_page(state="open", limit=recent).findings,
+        grid_agencies=page.total,
+    )
+
+
+def regions(
+    archive: Archive,
+    today: dt.date,
+    *,
+    first_year: int = queries.FIRST_YEAR,
+    region: str | None = None,
+) -> tuple[RegionRollup, ...]:
+    """Every region (each including its sub-regions) rolled up, without the rest of the
+    overview; with ``region``, that region, its sub-regions and the regions above it as seen
+    from its agencies only."""
+    agency_groups = archive.agency_tallies(region=region)
+    report_groups = archive.report_tallies(region=region)
+    statuses = timeliness.tally(agency_groups, report_groups, today=today, first_year=first_year)
+    found = archive.finding_tallies(open_only=True)
+    if region is not None:
+        found = [f for f in found if f.region is not None and queries.in_region(f.region, region)]
+    return _rollups(agency_groups, statuses, found)
+
+
+def _rollups(
+    agency_groups: Iterable[AgencyTally],
+    statuses: Counter[tuple[str, int, timeliness.Status]],
+    finding_groups: Iterable[FindingTally],
+) -> tuple[RegionRollup, ...]:
+    agencies: Counter[str] = Counter()
+    for a in agency_groups:
+        for region in region_path(a.region):
+            agencies[region] += a.agencies
+    by_region: dict[str, Counter[str]] = defaultdict(Counter)
+    for (where, _, status), n in statuses.items():
+        for region in region_path(where):
+            by_region[region][status] += n
+    findings: Counter[str] = Counter()
+    for f in finding_groups:
+        for region in region_path(f.region) if f.region is not None else ():
+            findings[region] += f.findings
+    return tuple(
+        RegionRollup(
+            name,
+            agencies[name],
+            # a report in the archive is on time or late; missing and not due have none
+            by_region[name]["on_time"] + by_region[name]["late"],
+            {k: v for k, v in by_region[name].items() if v},
+            findings[name],
+        )
+        for name in sorted(agencies)
     )

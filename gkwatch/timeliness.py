@@ -7,7 +7,13 @@ function (``monitor.deadlines.deadline``) so that the grid and the alerts always
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final, Literal
+import functools
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from storage.aggregates import AgencyTally, ReportTally
 
 Status = Literal["on_time", "late", "missing", "not_due"]
 STATUSES: Final = ("on_time", "late", "missing", "not_due")
@@ -32,3 +38,34 @@ def status(published: dt.date | None, present: bool, due: dt.date, today: dt.dat
             return "on_time"
         return "late"
     return "missing" if today > due else "not_due"
+
+
+def tally(
+    agencies: Iterable[AgencyTally],
+    reports: Iterable[ReportTally],
+    *,
+    today: dt.date,
+    first_year: int,
+) -> Counter[tuple[str, int, Status]]:
+    """Agency-years per (region, year, status), from grouped counts (``storage`` tallies)
+    rather than from every report: the statuses the timeliness grid would show, summed.
+
+    An agency owes the years from its ``since`` (else ``first_year``) to last year; an owed
+    year without a report is missing or not yet due; every report is on time or late.
+    """
+    due = functools.cache(deadline)
+    out: Counter[tuple[str, int, Status]] = Counter()
+    present: Counter[tuple[str, str, str | None, int | None, int]] = Counter()
+    for r in reports:
+        state = status(r.published, True, due(r.level, r.deadline, r.year), today)
+        out[(r.region, r.year, state)] += r.reports
+        present[(r.region, r.level, r.deadline, r.since, r.year)] += r.reports
+    for a in agencies:
+        start = a.since if a.since is not None else first_year
+        for year in range(start, today.year):
+            # reports are unique per agency and year: each one found frees one agency-year
+            absent = a.agencies - present[(a.region, a.level, a.deadline, a.since, year)]
+            if absent > 0:
+                state = status(None, False, due(a.level, a.deadline, year), today)
+                out[(a.region, year, state)] += absent
+    return out

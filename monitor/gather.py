@@ -1,7 +1,8 @@
-"""From the archive to the pure checks: one streaming pass over the latest records (ordered by
-agency and year, so the previous year of an agency is always the record just before), then
-small targeted reads for what only a few reports need (fetch logs, old versions, texts of
-copy candidates)."""
+"""From the archive to the pure checks: one streaming pass over the compact facts of the latest
+versions (``Archive.check_inputs``: key table rows, prose, failing identities, dates and a
+narrative signature, ordered by agency and year so that the previous year of an agency is
+always the item just before), then small targeted reads for what only a few reports need
+(fetch logs, old versions, texts of copy candidates)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ from monitor.checks import (
 )
 from monitor.inputs import AgencyFacts, CrawlAttempt, ReportFacts
 from monitor.settings import Settings
-from parser.record import Report
-from storage import Archive, FetchRecord, FindingState, ReportInfo
+from storage import Archive, FetchRecord, FindingState
+from storage.facts import CheckInput
+from storage.sketch import SHINGLE
 
 _OK = range(200, 400)
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -48,19 +50,6 @@ def agency_facts(archive: Archive) -> tuple[dict[str, AgencyFacts], dict[str, se
     return facts, lists
 
 
-def _slim(report: Report) -> Report:
-    """Just what the cross-year checks need of the previous year (keeps memory flat)."""
-    return Report(
-        agency=report.agency,
-        year=report.year,
-        signed_on=None,
-        template=report.template,
-        active=report.active,
-        applications=report.applications,
-        cell_flags=report.cell_flags,
-    )
-
-
 def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[FindingState]:
     """Every finding the enabled checks produce now."""
     kinds = set(settings.kinds)
@@ -71,38 +60,42 @@ def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[Find
     out: list[FindingState] = []
     present: set[tuple[str, int]] = set()
     facts: list[ReportFacts] = []
-    versioned: list[ReportInfo] = []
+    versioned: list[CheckInput] = []
     index = copied.CopyIndex(
         threshold=settings.copy_threshold,
         shingle=settings.copy_shingle,
         min_shingles=settings.copy_min_shingles,
     )
-    prev_id: str | None = None
-    prev: Report | None = None
+    # signatures stored with the facts are of SHINGLE-character shingles; another size
+    # configured means shingling the texts here (slow, but right)
+    stored_sketches = settings.copy_shingle == SHINGLE
+    prev: CheckInput | None = None
     prev_figures: dict[str, float] = {}
-    for info, record in archive.latest_records():
-        present.add((info.agency_id, info.year))
-        facts.append(_facts(info, record))
-        if info.versions > 1:
-            versioned.append(info)
-        name = names.get(info.agency_id)
-        if "identity" in kinds:
-            out += identity.check_report(info.agency_id, record, name)
+    for item in archive.check_inputs():
+        agency_id, year, record = item.agency_id, item.year, item.record
+        present.add((agency_id, year))
+        facts.append(_facts(item))
+        if item.versions > 1:
+            versioned.append(item)
+        name = names.get(agency_id)
+        if "identity" in kinds and item.failing:
+            out += identity.check_failing(agency_id, year, item.failing, name or record.agency)
         if "prose_mismatch" in kinds:
-            out += prose_mismatch.check_report(info.agency_id, record)
+            out += prose_mismatch.check_report(agency_id, record)
         figures = jump.figures(record) if "jump" in kinds else {}
-        if prev is not None and prev_id == info.agency_id and prev.year == info.year - 1:
+        if prev is not None and prev.agency_id == agency_id and prev.year == year - 1:
             if "carryover" in kinds:
-                out += carryover.check(info.agency_id, prev, record)
+                out += carryover.check(agency_id, prev.record, record)
             if "in_force" in kinds:
-                out += in_force.check(info.agency_id, prev, record)
+                out += in_force.check(agency_id, prev.record, record)
             if "jump" in kinds:
-                out += jump.check(
-                    info.agency_id, info.year, prev_figures, figures, settings.jump_rule, name
-                )
-        if "copied" in kinds:
-            index.add(copied.DocRef(info.agency_id, info.year), copied.narrative_text(record))
-        prev_id, prev, prev_figures = info.agency_id, _slim(record), figures
+                out += jump.check(agency_id, year, prev_figures, figures, settings.jump_rule, name)
+        if "copied" in kinds and stored_sketches and item.sketch is not None:
+            index.add_signature(copied.DocRef(agency_id, year), item.sketch)
+        prev, prev_figures = item, figures
+    if "copied" in kinds and not stored_sketches:
+        for info, full in archive.latest_records():
+            index.add(copied.DocRef(info.agency_id, info.year), copied.narrative_text(full))
     today = now.astimezone(CHINA).date()  # deadlines are dates in China
     if kinds & {"missing", "due"}:
         found = missing.check(
@@ -129,17 +122,17 @@ def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[Find
     return out
 
 
-def _facts(info: ReportInfo, record: Report) -> ReportFacts:
+def _facts(item: CheckInput) -> ReportFacts:
     return ReportFacts(
-        agency_id=info.agency_id,
-        year=info.year,
-        url=info.url,
-        first_seen=info.first_seen,
-        published_on=info.published_on,
-        list_date=info.list_date,
-        signed_on=record.signed_on,
-        status=info.status,
-        removed_at=info.removed_at,
+        agency_id=item.agency_id,
+        year=item.year,
+        url=item.url,
+        first_seen=item.first_seen,
+        published_on=item.published_on,
+        list_date=item.list_date,
+        signed_on=item.record.signed_on,
+        status=item.status,
+        removed_at=item.removed_at,
     )
 
 
@@ -200,11 +193,11 @@ def _with_removal_status(archive: Archive, facts: list[ReportFacts]) -> list[Rep
 
 
 def _changed(
-    archive: Archive, versioned: list[ReportInfo], names: Mapping[str, str]
+    archive: Archive, versioned: list[CheckInput], names: Mapping[str, str]
 ) -> list[FindingState]:
     out = []
     for info in versioned:
-        versions = archive.versions(info.id)
+        versions = archive.versions(info.report_id)
         for old, new in itertools.pairwise(versions):
             out += changed.check(
                 info.agency_id,

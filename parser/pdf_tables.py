@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from parser.cells import BLANK_MARKERS
+from parser.labels import Match, match_label
 from parser.pdf_layout import Char, cell_text, is_wide
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -100,7 +102,89 @@ def continues(first: Grid, second: Grid) -> bool:
 
 
 def _is_label(text: str) -> bool:
-    return any(is_wide(ch) for ch in text)
+    return text not in BLANK_MARKERS and any(is_wide(ch) for ch in text)
+
+
+def _names_row(text: str) -> Match | None:
+    return match_label(text, context=None, group=None)
+
+
+def _spans(cell: Cell, row: Sequence[Cell]) -> bool:
+    """Whether the cell reaches below the shortest cell of its row: a spanning cell."""
+    return cell.box[3] > min(c.box[3] for c in row) + 1.0
+
+
+def _tail(cell: Cell, above: Cell, header: bool) -> bool:
+    """Whether a label cell's text can be the rest of the label above it, cut by the break.
+
+    Never when it opens an item of its own (``2.``), nor when it names a template row and
+    the cell above names another one (``行政强制`` under ``行政处罚`` is the next row) or is
+    a header (``行政事业性收费`` under ``信息内容``). A tail may name the row on its own:
+    ``2.其他法律行政法`` + ``规禁止公开``.
+    """
+    if not (_is_label(cell.text) and _is_label(above.text)) or _MARKER.match(cell.text):
+        return False
+    own = _names_row(cell.text)
+    if own is None:
+        return True
+    named = _names_row(above.text)
+    return named == own or (named is None and not header)
+
+
+def _mend(row: list[Cell], open_cells: list[Cell]) -> list[Cell]:
+    """The first row of a table's next part, with what continues the cells cut by the break
+    merged into them; returns the cells that are new.
+
+    A page break falls either inside a row (the row's label goes on below, its values are
+    on one side only) or between rows (the row below is complete: label and values). Only
+    the first is mended; the second must be kept whole, or its label is lost into the one
+    above. A spanning cell (``（四）无法提供`` over its sub-rows) can be cut while its
+    sub-rows break cleanly, so it is judged by itself.
+    """
+    pairs = [(cell, _aligned(cell, open_cells)) for cell in row]
+    # A value under a filled cell (or a label under a value): two rows, not one cut in two.
+    collision = any(
+        above is not None
+        and above.text
+        and cell.text
+        and not (_is_label(cell.text) and _is_label(above.text))
+        for cell, above in pairs
+    )
+    # Open cells without a single value: the break follows a header row.
+    header = not any(c.text and not _is_label(c.text) for c in open_cells)
+    merged: set[int] = set()
+    for i, (cell, above) in enumerate(pairs):
+        if (
+            above is not None
+            and _tail(cell, above, header)
+            and (_spans(cell, row) or not collision)
+        ):
+            merged.add(i)
+    # The row goes on from the one above when no label of its own starts in it.
+    continued = not collision and all(
+        i in merged for i, (cell, _) in enumerate(pairs) if _is_label(cell.text)
+    )
+    kept = []
+    for i, (cell, above) in enumerate(pairs):
+        if above is not None and i in merged:
+            above.text += cell.text  # a label cut at the break: "（四）无" + "法提供"
+            above.last = (cell.page, cell.box)
+        elif above is not None and not cell.text and (continued or _spans(cell, row)):
+            above.last = (cell.page, cell.box)  # the rest of a cell spanning the break
+        else:
+            kept.append(cell)
+    return kept
+
+
+def _aligned(cell: Cell, open_cells: list[Cell]) -> Cell | None:
+    return next(
+        (
+            c
+            for c in open_cells
+            if abs(c.end[1][0] - cell.box[0]) <= _EDGE and abs(c.end[1][2] - cell.box[2]) <= _EDGE
+        ),
+        None,
+    )
 
 
 def join(first: Grid, second: Grid) -> None:
@@ -118,30 +202,7 @@ def join(first: Grid, second: Grid) -> None:
             for c in row
             if c.end[0] == first.end_page and abs(c.end[1][3] - bottom) < 1.5
         ]
-        kept = []
-        for cell in rows[0]:
-            above = next(
-                (
-                    c
-                    for c in open_cells
-                    if abs(c.end[1][0] - cell.box[0]) <= _EDGE
-                    and abs(c.end[1][2] - cell.box[2]) <= _EDGE
-                ),
-                None,
-            )
-            if above is not None and not cell.text:
-                above.last = (cell.page, cell.box)
-                continue  # the rest of a cell spanning the break: already there above
-            if (
-                above is not None
-                and _is_label(cell.text)
-                and _is_label(above.text)
-                and not _MARKER.match(cell.text)
-            ):
-                above.text += cell.text  # a label cut at the break: "（四）无" + "法提供"
-                above.last = (cell.page, cell.box)
-                continue
-            kept.append(cell)
+        kept = _mend(rows[0], open_cells)
         rows = ([kept] if any(c.text for c in kept) else []) + rows[1:]
     first.rows.extend(rows)
     first.end_page, first.end_box = second.page, second.box

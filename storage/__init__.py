@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from storage.archive import Archive
 from storage.errors import NotFound, RegistryError, SchemaBehind, StorageError
+from storage.facts import CheckInput
 from storage.types import (
     LEVELS,
     Agency,
@@ -30,6 +31,7 @@ __all__ = [
     "Alert",
     "Archive",
     "CellValue",
+    "CheckInput",
     "CrawlRun",
     "FetchRecord",
     "Finding",

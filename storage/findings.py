@@ -190,9 +190,7 @@ def sync(
         and (scope is None or r.agency_id in scope)
     ]
     for ids in _chunks([r.id for r in stale]):
-        conn.execute(
-            update(_F).where(_F.c.id.in_(ids)).values(state="resolved", resolved_at=now)
-        )
+        conn.execute(update(_F).where(_F.c.id.in_(ids)).values(state="resolved", resolved_at=now))
     alerts += [_alert_row(r.id, r.key, "resolved", now) for r in stale]
     if alerts:
         conn.execute(_ADD_ALERTS, alerts)

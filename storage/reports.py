@@ -10,8 +10,8 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from parser.record import Report
-from storage.cellkeys import CellKeys
 from storage import factstore
+from storage.cellkeys import CellKeys
 from storage.content import cells_of, content_hash
 from storage.errors import NotFound, UnknownAgency
 from storage.facts import Derived, derive

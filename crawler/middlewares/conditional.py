@@ -1,9 +1,11 @@
 """Conditional requests from the fetch log, and the archived bytes back on a 304.
 
-``process_request`` adds ``If-None-Match``/``If-Modified-Since`` from ``archive.last_fetch``.
-On ``304 Not Modified`` the page is rebuilt from the archived document and flagged
-``not_modified``, so the spider can still follow a list's entries (and see a report that now
-answers 404) while the pipeline records a fetch and parses nothing.
+``process_request`` adds ``If-None-Match``/``If-Modified-Since`` from the fetch log (read
+once per agency, see ``crawler.fetchlog``). On ``304 Not Modified`` the page is rebuilt from
+the archived document and flagged ``not_modified``, so the spider can still follow a list's
+entries (and see a report that now answers 404) while the pipeline records a fetch and parses
+nothing. A request marked ``restore_body: False`` (an attachment: nothing reads its bytes on a
+304) gets an empty body instead of a read of the archived file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
 from crawler.archive_access import archive_of, database_url
+from crawler.fetchlog import LastFetches
 
 NOT_MODIFIED = "not_modified"
 
@@ -24,6 +27,13 @@ NOT_MODIFIED = "not_modified"
 class ConditionalRequestMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self._last: LastFetches | None = None
+
+    @property
+    def last_fetches(self) -> LastFetches:
+        if self._last is None:
+            self._last = LastFetches(archive_of(self.crawler))
+        return self._last
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -36,7 +46,7 @@ class ConditionalRequestMiddleware:
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if "agency_id" not in request.meta or request.meta.get("unconditional"):
             return
-        last = archive_of(self.crawler).last_fetch(request.url)
+        last = self.last_fetches.get(request.url, request.meta["agency_id"])
         if last is None or last.document_sha is None:
             return
         if last.etag:
@@ -53,17 +63,21 @@ class ConditionalRequestMiddleware:
         sha = request.meta.get("prior_document")
         if response.status != 304 or not sha:
             return response
-        stored = archive_of(self.crawler).document(sha)
-        content_type = request.meta.get("prior_content_type") or stored.content_type
+        content_type = request.meta.get("prior_content_type")
+        body = b""
+        if request.meta.get("restore_body", True):
+            stored = archive_of(self.crawler).document(sha)
+            body = stored.data
+            content_type = content_type or stored.content_type
         headers = Headers(response.headers)
         if content_type:
             headers[b"Content-Type"] = content_type.encode("latin-1")
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=stored.data)
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return cls(
             url=request.url,
             status=304,
             headers=headers,
-            body=stored.data,
+            body=body,
             flags=[*response.flags, NOT_MODIFIED],
             request=request,
         )

@@ -24,6 +24,9 @@ class EncodingMiddleware:
         if "charset=" in content_type:
             header = content_type.split("charset=", 1)[1].split(";")[0]
         encoding = detect(response.body, header)
-        if canonical(response.encoding) == encoding:
-            return response
+        if canonical(header) == encoding:
+            return response  # Scrapy decodes by the header first: already right
+        # Not ``response.encoding``: for a page without a header charset, reading it runs
+        # Scrapy's own detection (charset-normalizer over the whole body), the slowest step of
+        # handling a page, only to be overridden here.
         return response.replace(encoding=encoding)

@@ -57,6 +57,9 @@ class ReportsSpider(Spider):
         self.agency_ids = [a.strip() for a in re.split(r"[,\s]+", agencies or "") if a.strip()]
         self.agencies: dict[str, Agency] = {}
         self.discovered: dict[str, list[str]] = {}
+        #: per agency, the report entries its list pages showed in this crawl (by URL); the
+        #: monitor's crawl_failing check compares the count with earlier crawls
+        self.listed: dict[str, set[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -84,12 +87,19 @@ class ReportsSpider(Spider):
     def _request(
         self, url: str, agency_id: str, kind: PageKind, callback: Any, **cb_kwargs: Any
     ) -> Request:
+        meta: dict[str, Any] = {
+            "agency_id": agency_id,
+            "kind": kind,
+            "handle_httpstatus_list": [304],
+        }
+        if callback == self.parse_attachment:
+            meta["restore_body"] = False  # on a 304 nothing reads a file's archived bytes
         return Request(
             url,
             callback=callback,
             errback=self.failed,
             cb_kwargs={"agency_id": agency_id, **cb_kwargs},
-            meta={"agency_id": agency_id, "kind": kind, "handle_httpstatus_list": [304]},
+            meta=meta,
         )
 
     def _list(self, url: str, agency_id: str, page: int = 1, discovered: bool = False) -> Request:
@@ -165,7 +175,9 @@ class ReportsSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         sel = response.selector
+        listed = self.listed.setdefault(agency_id, set())
         for entry in pages.list_entries(sel, response.url):
+            listed.add(entry.url)
             kind: PageKind = "attachment" if pages.is_attachment(entry.url) else "report"
             callback = self.parse_attachment if kind == "attachment" else self.parse_report
             yield self._request(

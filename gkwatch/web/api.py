@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from gkwatch import access, exporting, queries, render
+from gkwatch import access, exporting, queries, render, summary
 from gkwatch.diff import compare
 from gkwatch.errors import QueryError
 
@@ -28,7 +28,10 @@ def _archive(request: Request) -> Archive:
 
 @router.get("/overview", summary="Counts, open findings by kind and severity, timeliness by year")
 def overview(request: Request) -> dict[str, Any]:
-    return request.app.state.overview.get().to_dict()  # type: ignore[no-any-return]
+    data = summary.build(
+        _archive(request), access.today(), first_year=request.app.state.first_year, grid_limit=0
+    )
+    return data.to_dict()
 
 
 @router.get("/agencies", summary="Agencies of the registry (gkwatch agencies)")
@@ -112,9 +115,7 @@ def findings(
     limit: Annotated[int | None, Query(ge=1)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    index = request.app.state.findings.get()
-    found = queries.filter_findings(
-        index.findings,
+    page = _archive(request).findings_page(
         kind=kind,
         severity=severity,
         state="open" if open else None,
@@ -122,15 +123,18 @@ def findings(
         agency_id=agency,
         year=year,
         region=region,
-        region_of=index.regions,
+        limit=limit,
+        offset=offset,
     )
-    end = None if limit is None else offset + limit
-    return [render.finding_json(f) for f in found[offset:end]]
+    return [render.finding_json(f) for f in page.findings]
 
 
 @router.get("/regions", summary="Agencies rolled up by region")
 def regions(request: Request) -> list[dict[str, Any]]:
-    return [r.to_dict() for r in request.app.state.overview.get().regions]
+    rollups = summary.regions(
+        _archive(request), access.today(), first_year=request.app.state.first_year
+    )
+    return [r.to_dict() for r in rollups]
 
 
 @router.get(
@@ -151,8 +155,7 @@ def export_csv(
         )
         text = exporting.csv_text(exporting.report_rows(grid), exporting.REPORT_COLUMNS)
     else:
-        index = request.app.state.findings.get()
-        found = queries.filter_findings(index.findings, region=region, region_of=index.regions)
+        found = archive.findings_page(region=region).findings
         text = exporting.csv_text(exporting.finding_rows(found), exporting.FINDING_COLUMNS)
     return Response(
         text.encode("utf-8"),

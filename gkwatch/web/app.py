@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,40 +12,25 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from gkwatch import access, labels, queries, summary
+from gkwatch import labels, queries
 from gkwatch.errors import QueryError
-from gkwatch.web.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from storage import Archive, Finding
+    from storage import Archive
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = Jinja2Templates(directory=str(PACKAGE / "templates"))
 TEMPLATES.env.globals["labels"] = labels
 
 
-@dataclass(frozen=True)
-class FindingsIndex:
-    """Every finding (newest opened first) and each agency's region, for in-memory filters."""
-
-    findings: tuple[Finding, ...]
-    regions: dict[str, str]
-
-
-def _findings_index(archive: Archive) -> FindingsIndex:
-    return FindingsIndex(tuple(archive.findings()), {a.id: a.region for a in archive.agencies()})
-
-
 def create_app(
-    open_archive: Callable[[], Archive],
-    *,
-    first_year: int = queries.FIRST_YEAR,
-    warm: bool = True,
-    ttl: float = 30.0,
+    open_archive: Callable[[], Archive], *, first_year: int = queries.FIRST_YEAR
 ) -> FastAPI:
     """The dashboard over the archive ``open_archive()`` returns (opened at start-up).
 
-    Archive-wide views (overview, findings) are snapshots at most ``ttl`` seconds old.
+    Every page reads the archive when asked: archive-wide views (overview, regions, findings)
+    come from set-based queries (``storage.aggregates``), fast enough on 100 000 reports that
+    no in-memory snapshot is kept, so pages never lag the archive.
     """
 
     @asynccontextmanager
@@ -55,13 +38,6 @@ def create_app(
         archive = open_archive()
         app.state.archive = archive
         app.state.first_year = first_year
-        app.state.overview = Snapshot(
-            lambda: summary.build(archive, access.today(), first_year=first_year), ttl
-        )
-        app.state.findings = Snapshot(lambda: _findings_index(archive), ttl)
-        if warm:  # the first visitor should not wait for the snapshots of a big archive
-            for snapshot in (app.state.overview, app.state.findings):
-                threading.Thread(target=snapshot.get, daemon=True).start()
         try:
             yield
         finally:

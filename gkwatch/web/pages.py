@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from gkwatch import access, labels, queries, render
+from gkwatch import access, labels, queries, render, summary
 from gkwatch.diff import compare
 from gkwatch.web import charts
 from gkwatch.web.app import html
@@ -54,20 +55,16 @@ def grid_rows(
     return sorted(years), ordered[:limit] if limit else ordered, total
 
 
-def _overview_grid(request: Request, data: Any) -> tuple[list[int], list[dict[str, Any]], int]:
-    """The overview's grid, grouped once per overview snapshot (not on every request)."""
-    cached = getattr(request.app.state, "overview_grid", None)
-    if cached is None or cached[0] is not data:
-        cached = (data, grid_rows(data.grid, GRID_LIMIT))
-        request.app.state.overview_grid = cached
-    result: tuple[list[int], list[dict[str, Any]], int] = cached[1]
-    return result
-
-
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
-    data = request.app.state.overview.get()
-    years, rows, total = _overview_grid(request, data)
+    data = summary.build(
+        _archive(request),
+        access.today(),
+        first_year=request.app.state.first_year,
+        grid_limit=GRID_LIMIT,
+        with_regions=False,  # the page shows none
+    )
+    years, rows, _ = grid_rows(data.grid)
     kinds = sorted(data.by_kind_severity)
     return html(
         request,
@@ -78,7 +75,7 @@ def overview(request: Request) -> HTMLResponse:
             "kinds": kinds,
             "years": years,
             "rows": rows,
-            "total_rows": total,
+            "total_rows": data.grid_agencies,
             "bars": charts.status_bars(data.by_year),
         },
     )
@@ -202,22 +199,24 @@ def findings(
     region: str | None = None,
     page: int = 1,
 ) -> HTMLResponse:
+    archive = _archive(request)
     year_value = int(year) if year and year.strip().isdigit() else None
-    index = request.app.state.findings.get()
-    found = queries.filter_findings(
-        index.findings,
+    fetch = partial(
+        archive.findings_page,
         kind=kind or None,
         severity=severity or None,
         state={"open": "open", "resolved": "resolved"}.get(state),
         agency_id=agency or None,
         year=year_value,
         region=region or None,
-        region_of=index.regions,
+        limit=PAGE_SIZE,
     )
-    data = request.app.state.overview.get()
-    pages = max(1, -(-len(found) // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    page = max(page, 1)
+    shown = fetch(offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-shown.total // PAGE_SIZE))
+    if page > pages:  # past the end (the list shrank, or a hand-made link): show the last page
+        page = pages
+        shown = fetch(offset=(page - 1) * PAGE_SIZE)
     query = {
         "kind": kind or "",
         "severity": severity or "",
@@ -231,23 +230,25 @@ def findings(
         "findings.html",
         {
             "title": "发现的问题",
-            "findings": shown,
-            "total": len(found),
+            "findings": shown.findings,
+            "total": shown.total,
             "page": page,
             "pages": pages,
             "query": query,
             "kinds": sorted(
-                set(labels.KINDS) | set(data.by_kind_severity) | ({kind} if kind else set())
+                set(labels.KINDS) | set(archive.finding_kinds()) | ({kind} if kind else set())
             ),
-            "regions": [r.region for r in data.regions],
+            "regions": sorted({p for r in archive.regions() for p in summary.region_path(r)}),
         },
     )
 
 
 @router.get("/regions", response_class=HTMLResponse)
 def regions(request: Request) -> HTMLResponse:
-    data = request.app.state.overview.get()
-    return html(request, "regions.html", {"title": "地区", "regions": data.regions})
+    rollups = summary.regions(
+        _archive(request), access.today(), first_year=request.app.state.first_year
+    )
+    return html(request, "regions.html", {"title": "地区", "regions": rollups})
 
 
 @router.get("/regions/{region:path}", response_class=HTMLResponse)
@@ -256,18 +257,13 @@ def region(request: Request, region: str) -> HTMLResponse:
     members: Sequence[Any] = archive.agencies(region=region)
     if not members:
         raise LookupError(f"没有地区为 {region!r} 的机关")
+    today, first_year = access.today(), request.app.state.first_year
     grid = queries.timeliness_grid(
-        archive,
-        today=access.today(),
-        agencies=members,
-        region=region,
-        first_year=request.app.state.first_year,
+        archive, today=today, agencies=members, region=region, first_year=first_year
     )
     years, rows, total = grid_rows(grid)
-    index = request.app.state.findings.get()
-    open_findings = queries.filter_findings(
-        index.findings, state="open", region=region, region_of=index.regions
-    )
+    open_findings = archive.findings_page(state="open", region=region, limit=50)
+    within = region.strip("/") + "/"
     return html(
         request,
         "region.html",
@@ -276,15 +272,15 @@ def region(request: Request, region: str) -> HTMLResponse:
             "region": region,
             "subregions": [
                 r
-                for r in request.app.state.overview.get().regions
-                if r.region.startswith(region.strip("/") + "/")
+                for r in summary.regions(archive, today, first_year=first_year, region=region)
+                if r.region.startswith(within)
             ],
             "years": years,
             "rows": rows,
             "total_rows": total,
             "bars": charts.status_bars(_by_year(grid)),
-            "findings": open_findings[:50],
-            "open_findings": len(open_findings),
+            "findings": open_findings.findings,
+            "open_findings": open_findings.total,
         },
     )
 

@@ -5,30 +5,28 @@ Similarity is the Jaccard index of the sets of 5-character shingles of the narra
 copy). A report is compared with the same agency's previous year and with every other
 agency's report of the same year.
 
-All-pairs is out of the question at 100 000 reports, so ``CopyIndex`` does it in two passes:
-while the records stream by it keeps, per report, a one-permutation MinHash signature
-(LSH bands find candidate pairs) and a bottom-k sketch (estimates their similarity); only
-the few candidates left are then verified exactly on their text (``verify``). Hashes use
-Python's per-process ``hash``: the index lives and dies within one run.
+All-pairs is out of the question at a million reports, so ``CopyIndex`` works on the compact
+one-permutation MinHash signatures that storage derives when a version is stored
+(``storage.sketch``): LSH bands of the 32 bin minimums find candidate pairs within a year, the
+share of agreeing bins estimates their similarity, and only the few candidates left are
+verified exactly on their text (``verify``).
 """
 
 from __future__ import annotations
 
-import re
 from array import array
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from monitor.findings import finding
-from parser.record import Report
+from storage.sketch import BINS, EMPTY, Signature, estimate, narrative_text, normalise, shingles
+from storage.sketch import signature as signature_of_text
 from storage.types import FindingState
 
-_MASK = (1 << 63) - 1
-_BIN_BITS = 5  # 32 bins …
-_BAND_ROWS = 4  # … in 8 bands of 4: P(candidate | J=0.9) > 0.999, P(… | J=0.3) ≈ 0.06
-_SKETCH = 64
+__all__ = ["CopyIndex", "DocRef", "check", "jaccard", "narrative_text", "normalise", "verify"]
+
+_BAND_ROWS = 4  # 8 bands of 4 bins: P(candidate | J=0.9) > 0.999, P(… | J=0.3) ≈ 0.06
 _MARGIN = 0.15  # estimates this far under the threshold still get verified exactly
 
 
@@ -38,35 +36,29 @@ class DocRef:
     year: int
 
 
-def narrative_text(report: Report) -> str:
-    """The narrative sections (those under a heading); the untitled lead-in holds the title,
-    the date and the source line, which differ between any two reports."""
-    headed = [p for s in report.sections if s.heading.strip() for p in s.paragraphs]
-    return "\n".join(headed) if headed else report.narrative
-
-
-_NUMBER = re.compile(r"\d+")
-_NOT_TEXT = re.compile(r"[\W_]+")
-
-
-def normalise(text: str) -> str:
-    """Letters and CJK characters only; every number becomes one "0" (126 and 7 alike)."""
-    return _NOT_TEXT.sub("", _NUMBER.sub("0", text))
-
-
-def shingles(text: str, size: int = 5) -> set[str]:
-    norm = normalise(text)
-    return {norm[i : i + size] for i in range(len(norm) - size + 1)}
-
-
 def jaccard(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
 
 
+class _Year:
+    """The signatures of one year, packed: 32 minimums (uint32) per report in one array."""
+
+    def __init__(self) -> None:
+        self.refs: list[DocRef] = []
+        self.counts = array("I")
+        self.mins = array("I")
+
+    def signature(self, i: int) -> Signature:
+        return Signature(self.counts[i], tuple(self.mins[i * BINS : (i + 1) * BINS]))
+
+
 class CopyIndex:
-    """Signatures of every narrative seen; ``candidates()`` gives the pairs worth verifying."""
+    """Signatures of every narrative seen; ``candidates()`` gives the pairs worth verifying.
+
+    Add reports ordered by agency and year (as a check pass streams them): the same agency's
+    previous year is then the report added just before, compared on the spot."""
 
     def __init__(
         self, *, threshold: float = 0.9, shingle: int = 5, min_shingles: int = 100
@@ -74,55 +66,60 @@ class CopyIndex:
         self.threshold = threshold
         self.shingle = shingle
         self.min_shingles = min_shingles
-        self._sketch: dict[DocRef, array[int]] = {}
-        self._size: dict[DocRef, int] = {}
-        self._buckets: dict[int, list[DocRef]] = defaultdict(list)
+        self._years: dict[int, _Year] = defaultdict(_Year)
+        self._last: tuple[DocRef, Signature] | None = None
+        self._pairs: set[tuple[DocRef, DocRef]] = set()
+        self._size = 0
 
     def __len__(self) -> int:
-        return len(self._sketch)
+        return self._size
 
     def add(self, ref: DocRef, text: str) -> None:
-        grams = shingles(text, self.shingle)
-        if len(grams) < self.min_shingles:
+        self.add_signature(ref, signature_of_text(text, self.shingle))
+
+    def add_signature(self, ref: DocRef, sig: Signature) -> None:
+        if sig.count < self.min_shingles:
             return
-        hashes = sorted({hash(g) & _MASK for g in grams})
-        self._sketch[ref] = array("q", hashes[:_SKETCH])
-        self._size[ref] = len(hashes)
-        shift = 63 - _BIN_BITS
-        mins = []
-        for b in range(1 << _BIN_BITS):
-            i = bisect_left(hashes, b << shift)
-            mins.append(hashes[i] if i < len(hashes) and hashes[i] >> shift == b else -1)
-        for band in range(0, len(mins), _BAND_ROWS):
-            self._buckets[hash((ref.year, band, *mins[band : band + _BAND_ROWS]))].append(ref)
+        last = self._last
+        before = DocRef(ref.agency_id, ref.year - 1)
+        if last is not None and last[0] == before and self._plausible(last[1], sig):
+            self._pairs.add((before, ref))
+        self._last = (ref, sig)
+        year = self._years[ref.year]
+        year.refs.append(ref)
+        year.counts.append(sig.count)
+        year.mins.extend(sig.mins)
+        self._size += 1
 
-    def estimate(self, a: DocRef, b: DocRef) -> float:
-        sa, sb = set(self._sketch[a]), set(self._sketch[b])
-        union = sorted(sa | sb)[:_SKETCH]
-        return sum(1 for h in union if h in sa and h in sb) / len(union)
-
-    def _plausible(self, a: DocRef, b: DocRef) -> bool:
-        small, large = sorted((self._size[a], self._size[b]))
+    def _plausible(self, a: Signature, b: Signature) -> bool:
+        small, large = sorted((a.count, b.count))
         if small < large * self.threshold:  # sizes alone cap the Jaccard index
             return False
-        return self.estimate(a, b) >= self.threshold - _MARGIN
+        return estimate(a, b) >= self.threshold - _MARGIN
 
     def candidates(self) -> set[tuple[DocRef, DocRef]]:
         """Pairs (sorted) to verify: same year and other agency, or same agency and year-1."""
-        pairs: set[tuple[DocRef, DocRef]] = set()
-        for refs in self._buckets.values():
-            if len(refs) < 2:
-                continue
-            for i, a in enumerate(refs):
-                for b in refs[i + 1 :]:
-                    if a.agency_id != b.agency_id and a.year == b.year:
+        pairs = set(self._pairs)
+        for year in self._years.values():
+            buckets: dict[int, list[int]] = defaultdict(list)
+            for i in range(len(year.refs)):
+                row = year.mins[i * BINS : (i + 1) * BINS]
+                for band in range(0, BINS, _BAND_ROWS):
+                    chunk = row[band : band + _BAND_ROWS]
+                    if all(m == EMPTY for m in chunk):
+                        continue  # short texts leave whole bands empty: no evidence
+                    buckets[hash((band, *chunk))].append(i)
+            for members in buckets.values():
+                for n, i in enumerate(members):
+                    for j in members[n + 1 :]:
+                        a, b = year.refs[i], year.refs[j]
+                        if a.agency_id == b.agency_id:
+                            continue
                         pair = (a, b) if a < b else (b, a)
-                        if pair not in pairs and self._plausible(*pair):
+                        if pair not in pairs and self._plausible(
+                            year.signature(i), year.signature(j)
+                        ):
                             pairs.add(pair)
-        for ref in self._sketch:
-            before = DocRef(ref.agency_id, ref.year - 1)
-            if before in self._sketch and self._plausible(before, ref):
-                pairs.add((before, ref))
         return pairs
 
 
@@ -188,6 +185,6 @@ def check(
 ) -> list[FindingState]:
     """The whole check over texts held in memory (the job streams instead)."""
     index = CopyIndex(threshold=threshold, shingle=shingle, min_shingles=min_shingles)
-    for ref, text in texts.items():
-        index.add(ref, text)
+    for ref in sorted(texts):
+        index.add(ref, texts[ref])
     return verify(index.candidates(), texts, threshold=threshold, shingle=shingle, names=names)

@@ -26,7 +26,7 @@ def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def client(seeded_url: str) -> Iterator[TestClient]:
-    app = create_app(lambda: Archive.open(seeded_url), warm=False)
+    app = create_app(lambda: Archive.open(seeded_url))
     with TestClient(app) as test_client:
         yield test_client
 

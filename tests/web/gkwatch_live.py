@@ -24,7 +24,7 @@ class LiveServer:
         import uvicorn
 
         self.statuses: list[tuple[str, int]] = []
-        app = create_app(lambda: Archive.open(url), warm=False)
+        app = create_app(lambda: Archive.open(url))
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(

@@ -119,7 +119,7 @@ def test_api_on_postgresql(tmp_path: Path) -> None:
         pytest.skip("PostgreSQL tests need GKWATCH_TEST_DATABASE_URL")
     with isolated_postgres_schema(base) as url:
         seed(url, tmp_path)
-        app = create_app(lambda: Archive.open(url), warm=False)
+        app = create_app(lambda: Archive.open(url))
         with TestClient(app) as pg:
             assert get(pg, "/api/overview")["reports"] == 6  # type: ignore[index]
             shown = get(pg, "/api/reports/jx-gov/2024")
