@@ -50,8 +50,8 @@ _EXTS = {".html", ".htm", ".shtml", ".txt", ".pdf", ".docx", ".doc", ".wps"}
 _CONTENT_CACHES = (
     cells._read_cell,
     labels._words,
-    labels.group_of,
-    labels.match_label,
+    labels._group_of,
+    labels._match_label,
     labels._context_of,
 )
 

@@ -6,7 +6,8 @@ so every row finds the rows it refers to. A crash between them loses nothing tha
 document without its fetch is fetched again next time, and storing an observation twice only
 moves ``last_seen``. One bad row must not sink a batch (nor end the crawl of every other
 portal): a failed batch write is retried row by row and only the failing row is lost, counted
-against its agency.
+against its agency. Any exception counts here, not only ``StorageError``: the database's own
+(a constraint, a dropped connection) reach the crawler unwrapped.
 
 Runs on the pipeline's single storage thread; the state below is touched only there.
 """
@@ -25,6 +26,16 @@ from crawler.summary import AgencyTally
 from storage import Archive, FetchRecord, NotFound, ReportInfo, ReportObservation, StorageError
 
 log = logging.getLogger(__name__)
+
+
+def _log_failure(what: str, exc: Exception) -> None:
+    # Storage's own errors say what is wrong; anything else (a constraint the database
+    # enforces, a lost connection) gets its traceback.
+    if isinstance(exc, StorageError):
+        log.error("storage failed on %s: %s", what, exc)
+    else:
+        log.error("storage failed on %s", what, exc_info=exc)
+
 
 #: an item and its parse (``None``: not parsed yet, or nothing to parse)
 Entry = tuple[Any, Parsed | None]
@@ -98,9 +109,9 @@ class Recorder:
         try:
             shas = self.archive.put_documents([(p.body, p.content_type) for p in pages])
             return {id(p): sha for p, sha in zip(pages, shas, strict=True)}
-        except StorageError:
+        except Exception as exc:
             if len(pages) == 1:
-                log.exception("storage failed on %s", pages[0].url)
+                _log_failure(pages[0].url, exc)
                 self.tally_of(pages[0].agency_id).errors += 1
                 return {}
         found: dict[int, str] = {}
@@ -111,7 +122,7 @@ class Recorder:
     def _commit(self, plan: _Plan) -> None:
         results = self._store_all(plan.stores)
         for store, result in zip(plan.stores, results, strict=True):
-            if isinstance(result, StorageError):
+            if isinstance(result, Exception):
                 store.tally.errors += 1
                 if store.fetch is not None:
                     fetch = plan.fetches[store.fetch]
@@ -131,9 +142,9 @@ class Recorder:
             return []
         try:
             return list(self.archive.store_reports([s.observation for s in stores]))
-        except StorageError as exc:
+        except Exception as exc:
             if len(stores) == 1:
-                log.error("storage failed on %s: %s", stores[0].observation.url, exc)
+                _log_failure(stores[0].observation.url, exc)
                 return [exc]
         return [r for s in stores for r in self._store_all([s])]
 
@@ -142,9 +153,9 @@ class Recorder:
             return
         try:
             self.archive.record_fetches(fetches)
-        except StorageError as exc:
+        except Exception as exc:
             if len(fetches) == 1:
-                log.error("could not log the fetch of %s: %s", fetches[0].url, exc)
+                _log_failure(f"the fetch log of {fetches[0].url}", exc)
                 return
             for fetch in fetches:
                 self._record_fetches([fetch])

@@ -74,3 +74,7 @@ GKWATCH_PARSE_PROCESSES = 2
 #: for others (seconds) when the storage thread is free.
 GKWATCH_STORE_BATCH = 100
 GKWATCH_STORE_INTERVAL = 0.2
+#: Outputs of one callback handled at once. Scrapy starts that many tasks per response; a page
+#: here yields one item and a few requests, and 100 (the default) tasks per page cost more
+#: than the page itself at crawl speed.
+CONCURRENT_ITEMS = 16

@@ -20,12 +20,22 @@ from dataclasses import dataclass
 from parser.record import ParseWarning
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Block:
     text: str
     cells: tuple[str, ...] | None = None
     table: int | None = None
     page: int | None = None
+
+    def __init__(
+        self,
+        text: str,
+        cells: tuple[str, ...] | None = None,
+        table: int | None = None,
+        page: int | None = None,
+    ) -> None:
+        # One dict update instead of a frozen dataclass's setattr per field (see record.py).
+        self.__dict__.update(text=text, cells=cells, table=table, page=page)
 
     @property
     def is_row(self) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from parser import spec
-from parser.cells import Cell, Kind
+from parser.cells import BLANK, EMPTY, NUMBER, Cell
 from parser.record import CellFlag, Number, ParseWarning
 from parser.resolve import Vector, resolve
 from parser.tables import RawRow
@@ -32,16 +32,16 @@ class Tables:
 
 def fit(cells: tuple[Cell, ...] | list[Cell], ncols: int) -> list[Cell] | None:
     cells = list(cells)
-    while cells and cells[-1].kind is Kind.EMPTY:
+    while cells and cells[-1].kind is EMPTY:
         cells.pop()
     if len(cells) == ncols:
         return cells
     start = 0
-    while start < len(cells) and cells[start].kind is Kind.EMPTY:
+    while start < len(cells) and cells[start].kind is EMPTY:
         start += 1
     if len(cells) - start == ncols:
         return cells[start:]
-    solid = [c for c in cells if c.kind is not Kind.EMPTY]
+    solid = [c for c in cells if c.kind is not EMPTY]
     return solid if len(solid) == ncols else None
 
 
@@ -63,7 +63,7 @@ def build(rows: tuple[RawRow, ...], template: str) -> Tables:
     for row in rows:
         key = (row.match.table, row.match.row)
         if row.match.row == "*":
-            if sum(1 for c in star if c.kind is not Kind.EMPTY) < 15:
+            if sum(1 for c in star if c.kind is not EMPTY) < 15:
                 star.extend(_trim(row.cells))
             continue
         if key[1] not in shape[key[0]]:
@@ -118,9 +118,9 @@ def build(rows: tuple[RawRow, ...], template: str) -> Tables:
 
 def _trim(cells: tuple[Cell, ...]) -> list[Cell]:
     out = list(cells)
-    while out and out[-1].kind is Kind.EMPTY:
+    while out and out[-1].kind is EMPTY:
         out.pop()
-    while out and out[0].kind is Kind.EMPTY:
+    while out and out[0].kind is EMPTY:
         out.pop(0)
     return out
 
@@ -135,7 +135,7 @@ def _place(
 ) -> None:
     fitted = fit(cells, len(places))
     if fitted is None:
-        problems.append((name, places, [c for c in cells if c.kind is not Kind.EMPTY]))
+        problems.append((name, places, [c for c in cells if c.kind is not EMPTY]))
         return
     for (row, column), cell in zip(places, fitted, strict=True):
         values[row][column] = _value(out, name, row, column, cell)
@@ -144,12 +144,12 @@ def _place(
 def _value(out: Tables, table: str, row: str, column: str, cell: Cell) -> Number | None:
     value = cell.value
     # The common case first: a plain count outside table 2 (which has decimal cells).
-    if type(value) is int and value >= 0 and cell.kind is Kind.NUMBER and table != "active":
+    if type(value) is int and value >= 0 and cell.kind is NUMBER and table != "active":
         return value
-    if cell.kind in (Kind.EMPTY, Kind.BLANK):
+    if cell.kind in (EMPTY, BLANK):
         out.flags.append(CellFlag(table, row, column, "blank"))
         return 0
-    if cell.kind is Kind.NUMBER and value is not None:
+    if cell.kind is NUMBER and value is not None:
         decimal = table == "active" and (row, column) in spec.DECIMAL_CELLS
         if decimal:
             return round(value / 10000, 6) if cell.unit == "元" else value
@@ -178,7 +178,7 @@ def _settle(
 ) -> None:
     rows = sorted({r for r, _ in places})
     printed = " ".join(c.text for c in tokens)
-    numeric = all(c.kind is Kind.NUMBER and c.value is not None and c.value >= 0 for c in tokens)
+    numeric = all(c.kind is NUMBER and c.value is not None and c.value >= 0 for c in tokens)
     vector = None
     if numeric:
         texts = [c.text.rstrip("件条个项次起人家万元").replace(",", "") for c in tokens]

@@ -130,7 +130,9 @@ def read(data: bytes, name: str | None = None) -> Document:
     text, encoding = decode(data, declared_charset(data))
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     warnings: list[ParseWarning] = []
-    source = text.encode("utf-8", "replace")
+    # UTF-8 bytes (no BOM) are handed to libxml2 as they are: re-encoding the decoded text
+    # would give the same bytes back.
+    source = data if encoding == "utf-8" else text.encode("utf-8", "replace")
     try:
         root = etree.fromstring(source, parser)
     except (etree.ParserError, ValueError):

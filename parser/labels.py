@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Final, Literal
+
+from parser.template_labels import TEMPLATE_TEXTS
 
 _STRIP = re.compile(r"[\s()（）\[\]【】、.．,，:：;；“”\"'《》<>〈〉·\-—_*#|/]+")
 _DIGIT = re.compile(r"\d")
@@ -85,6 +87,9 @@ _CACHED_LENGTH = 200
 
 def words(label: str) -> str:
     """A label reduced to its words: no spaces, punctuation or brackets."""
+    known = _KNOWN_WORDS.get(label)
+    if known is not None:
+        return known
     return _words(label) if len(label) <= _CACHED_LENGTH else _STRIP.sub("", label)
 
 
@@ -98,8 +103,15 @@ def bare(label: str) -> str:
     return _NUMBERING.sub("", words(label), count=1)
 
 
-@lru_cache(maxsize=8192)
 def group_of(label: str) -> str | None:
+    """The group of table 3 a label opens (``（三）不予公开`` → ``denied``), if any."""
+    if label in _KNOWN_GROUPS:
+        return _KNOWN_GROUPS[label]
+    return _group_of(label)
+
+
+@lru_cache(maxsize=8192)
+def _group_of(label: str) -> str | None:
     w = words(label)
     found = None
     for keyword, group in _GROUPS:
@@ -145,9 +157,16 @@ class Match:
     row: str  # a row key, or "*" for the table-4 number row(s)
 
 
-@lru_cache(maxsize=16384)
 def match_label(label: str, *, context: str | None, group: str | None) -> Match | None:
     """The table row one label names (one cell's text, or several cells joined)."""
+    key = (label, context, group)
+    if key in _KNOWN_MATCHES:
+        return _KNOWN_MATCHES[key]
+    return _match_label(label, context, group)
+
+
+@lru_cache(maxsize=16384)
+def _match_label(label: str, context: str | None, group: str | None) -> Match | None:
     w = words(label)
     if not w:
         return None
@@ -191,6 +210,9 @@ def context_of(text: str, *, paragraph: bool) -> str | Literal[False] | None:
 
     Anchors are headings and header cells; a sentence with figures in it never is one.
     """
+    key = (text, paragraph)
+    if key in _KNOWN_CONTEXTS:
+        return _KNOWN_CONTEXTS[key]
     if len(text) > _CACHED_LENGTH:
         return _context_of.__wrapped__(text, paragraph)
     return _context_of(text, paragraph)
@@ -210,3 +232,22 @@ def _context_of(text: str, paragraph: bool) -> str | Literal[False] | None:
     if paragraph and (w.startswith(("五", "六")) or "存在的主要问题" in w) and len(w) <= 30:
         return None
     return False
+
+
+# -- the template's own texts, read once at import ---------------------------------------
+# Module constants, not caches: the texts every report of a template prints (see
+# ``parser.template_labels``), read by the functions above, so that the first report of a
+# process does not pay for them. Every (context, group) the interpreter can pass is covered.
+_CONTEXTS: Final = (None, "active", "applications", "appeals")
+_MATCH_GROUPS: Final = (None, *(group for _, group in _GROUPS))
+_KNOWN_WORDS: Final[dict[str, str]] = {t: _STRIP.sub("", t) for t in TEMPLATE_TEXTS}
+_KNOWN_GROUPS: Final[dict[str, str | None]] = {t: _group_of.__wrapped__(t) for t in TEMPLATE_TEXTS}
+_KNOWN_MATCHES: Final[dict[tuple[str, str | None, str | None], Match | None]] = {
+    (t, c, g): _match_label.__wrapped__(t, c, g)
+    for t in TEMPLATE_TEXTS
+    for c in _CONTEXTS
+    for g in _MATCH_GROUPS
+}
+_KNOWN_CONTEXTS: Final[dict[tuple[str, bool], str | Literal[False] | None]] = {
+    (t, p): _context_of.__wrapped__(t, p) for t in TEMPLATE_TEXTS for p in (False, True)
+}

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 #: Declared charsets that are really subsets of GB18030 (pages often lie about which).
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"})
@@ -183,11 +185,34 @@ def _t2s() -> tuple[dict[int, str], re.Pattern[str], dict[str, str]]:
     folder = Path(opencc.__file__).parent / "dictionary"
     chars = {ord(s): t for s, t in _entries(folder / "TSCharacters.txt") if len(s) == 1}
     phrases = dict(_entries(folder / "TSPhrases.txt"))
-    keys = sorted(phrases, key=len, reverse=True)
-    firsts = "".join(sorted({k[0] for k in keys}))
-    # The look-ahead on first characters lets the engine skip most positions at once.
-    phrase_re = re.compile(f"(?=[{re.escape(firsts)}])(?:" + "|".join(map(re.escape, keys)) + ")")
-    return chars, phrase_re, phrases
+    return chars, re.compile(_trie_pattern(phrases)), phrases
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """A regex matching the longest of ``keys`` at a position, written as a trie.
+
+    ``(?:一(?:二|三四?)|五)`` rather than ``一二|一三四|一三|五``: the engine follows one
+    branch per character instead of trying every phrase in turn (~3× faster on a report).
+    Greedy optional tails give the longest key, as longest-first alternation does.
+    """
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a key ends here
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        ends = "" in node
+        if len(branches) == 1 and not ends:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if ends else group
+
+    return emit(trie)
 
 
 def _entries(path: Path) -> list[tuple[str, str]]:

@@ -19,12 +19,21 @@ Number = int | float
 Table = Mapping[str, Mapping[str, Number | None]]
 
 
-@dataclass(frozen=True)
+# The classes made by the hundred per report (identities, flags, cells, blocks) fill their
+# instance dict in one call: a frozen dataclass's generated ``__init__`` goes through
+# ``object.__setattr__`` once per field, which made up ~10% of parsing an HTML/text report.
+# Instances stay frozen (assignment still raises) and compare and hash as before.
+
+
+@dataclass(frozen=True, init=False)
 class CellFlag:
     table: str
     row: str
     column: str
     flag: str  # one of spec.CELL_FLAGS
+
+    def __init__(self, table: str, row: str, column: str, flag: str) -> None:
+        self.__dict__.update(table=table, row=row, column=column, flag=flag)
 
     def to_dict(self) -> dict[str, str]:
         return {"table": self.table, "row": self.row, "column": self.column, "flag": self.flag}
@@ -50,7 +59,7 @@ class ParseWarning:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Identity:
     """One evaluated identity (勾稽关系): ``left == right`` over the named cells."""
 
@@ -61,6 +70,26 @@ class Identity:
     ok: bool | None  # None: a cell it needs is unreadable
     left_cells: tuple[str, ...] = ()
     right_cells: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        rule: str,
+        scope: str,
+        left: Number | None,
+        right: Number | None,
+        ok: bool | None,
+        left_cells: tuple[str, ...] = (),
+        right_cells: tuple[str, ...] = (),
+    ) -> None:
+        self.__dict__.update(
+            rule=rule,
+            scope=scope,
+            left=left,
+            right=right,
+            ok=ok,
+            left_cells=left_cells,
+            right_cells=right_cells,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

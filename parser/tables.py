@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parser.cells import Cell, Kind, read_cell
+from parser.cells import EMPTY, LABEL, NUMBER, Cell, read_cell
 from parser.document import Block
 from parser.labels import Match, context_of, group_of, match_label
 
@@ -23,15 +23,19 @@ class Segment:
 
     @property
     def has_values(self) -> bool:
-        return any(c.kind is not Kind.EMPTY for c in self.values)
+        return any(c.kind is not EMPTY for c in self.values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RawRow:
     match: Match
     cells: tuple[Cell, ...]
     label: str
     block: int
+
+    def __init__(self, match: Match, cells: tuple[Cell, ...], label: str, block: int) -> None:
+        # One dict update instead of a frozen dataclass's setattr per field (see record.py).
+        self.__dict__.update(match=match, cells=cells, label=label, block=block)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def split_row(cells: tuple[str, ...]) -> list[Segment]:
     for raw in cells:
         cell = read_cell(raw)
         kind = cell.kind
-        if kind is Kind.LABEL:
+        if kind is LABEL:
             if filled:
                 segments.append(seg)
                 seg = Segment()
@@ -56,7 +60,7 @@ def split_row(cells: tuple[str, ...]) -> list[Segment]:
             elif seg.values:
                 seg.values.clear()  # empties between labels are merged-cell placeholders
             seg.labels.append(cell.text)
-        elif kind is not Kind.EMPTY:
+        elif kind is not EMPTY:
             seg.values.append(cell)
             filled = True
         elif seg.labels or seg.values:
@@ -94,7 +98,7 @@ def collect(blocks: tuple[Block, ...]) -> Collected:
             match = _match(seg.labels, pending, context, group)
             pending = []
             if match is None:
-                if any(c.kind is Kind.NUMBER for c in seg.values) and seg.labels:
+                if any(c.kind is NUMBER for c in seg.values) and seg.labels:
                     unmatched.append(" ".join(seg.labels))
                 continue
             if match.table != "appeals":

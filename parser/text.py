@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from parser.cells import Kind, kind_of
+from parser.cells import BLANK, JUNK, LABEL, NUMBER, kind_of
 from parser.document import Block, Document
 from parser.errors import DocumentTooLarge
 from parser.normalize import decode, normalize_text
@@ -20,7 +20,7 @@ MAX_BYTES = 16 * 1024 * 1024
 _MARKDOWN = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+]\s+)")
 _MARKDOWN_FIRST = frozenset("#>*+")  # the first characters _MARKDOWN can match
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
-_VALUE_KINDS = (Kind.NUMBER, Kind.BLANK)
+_VALUE_KINDS = (NUMBER, BLANK)
 
 
 def read(data: bytes, name: str | None = None) -> Document:
@@ -111,10 +111,10 @@ def _regroup(cells: list[str]) -> list[list[str]]:
     seen_value = False
     for cell in cells:
         kind = kind_of(cell)
-        if kind is Kind.LABEL and seen_value:
+        if kind is LABEL and seen_value:
             rows.append([])
             seen_value = False
-        if kind in _VALUE_KINDS or kind is Kind.JUNK:
+        if kind in _VALUE_KINDS or kind is JUNK:
             seen_value = True
         rows[-1].append(cell)
     return [row for row in rows if any(row)]

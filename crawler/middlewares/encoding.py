@@ -26,7 +26,9 @@ class EncodingMiddleware:
         encoding = detect(response.body, header)
         if canonical(header) == encoding:
             return response  # Scrapy decodes by the header first: already right
-        # Not ``response.encoding``: for a page without a header charset, reading it runs
-        # Scrapy's own detection (charset-normalizer over the whole body), the slowest step of
-        # handling a page, only to be overridden here.
-        return response.replace(encoding=encoding)
+        # Not ``response.encoding`` nor ``response.replace()`` (which reads every attribute):
+        # for a page without a header charset that runs Scrapy's own detection
+        # (charset-normalizer over the whole body), the slowest step of handling a page, only
+        # for the answer to be overridden here.
+        kept = {name: getattr(response, name) for name in response.attributes if name != "encoding"}
+        return type(response)(**kept, encoding=encoding)

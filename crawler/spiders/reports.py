@@ -30,6 +30,10 @@ from storage import Agency
 
 Output = Iterator[PageItem | FailureItem | DiscoveryItem | Request]
 
+#: Scrapy request priority of list pages (reports and attachments have 0; DEPTH_PRIORITY
+#: still lowers deeper pages, so one deep portal does not starve the others)
+LIST_PRIORITY = 100
+
 #: Scrapy's LinkExtractor ignores these extensions by default (IGNORED_EXTENSIONS); reports
 #: are published exactly as such files, so the attachment extractor denies nothing.
 _ATTACHMENTS = LinkExtractor(
@@ -105,7 +109,10 @@ class ReportsSpider(Spider):
     def _list(self, url: str, agency_id: str, page: int = 1, discovered: bool = False) -> Request:
         req = self._request(url, agency_id, "list", self.parse_list, page=page)
         req.meta["rediscover"] = discovered
-        return req
+        # Lists before reports: each list page leads to many more requests, and going
+        # breadth-first would queue its next page behind every report of this one, leaving
+        # the downloader idle while the pagination chain crawls along.
+        return req.replace(priority=LIST_PRIORITY)
 
     def _home(self, agency: Agency, depth: int = 0) -> Request:
         return self._request(agency.portal, agency.id, "home", self.parse_home, depth=depth)

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from monitor.checks.identity import describe
 from monitor.findings import finding
-from parser import identities
+from parser import identities, spec
 from parser.record import Report
 from storage.types import FindingState
 
 
+def _might_break(previous: Report, current: Report) -> bool:
+    """Plain comparison first (the hot path of a check pass): the identities, which name
+    every cell, are built only when a column disagrees."""
+    over = (current.applications or {}).get("carried_over", {})
+    forward = (previous.applications or {}).get("carried_forward", {})
+    for column in spec.APPLICATION_COLUMNS:
+        a, b = over.get(column), forward.get(column)
+        if a is not None and b is not None and abs(a - b) > 1e-6:
+            return True
+    return False
+
+
 def check(agency_id: str, previous: Report, current: Report) -> list[FindingState]:
     if current.year is None or previous.year != current.year - 1:
+        return []
+    if not _might_break(previous, current):
         return []
     failing = [i for i in identities.carry(previous, current) if i.ok is False]
     if not failing:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import crawl_fixture_site as fixture_site
 import pytest
 from crawl_helpers import run_crawl
-from crawl_siteserver import Site, serve
+from crawl_siteserver import Site
 
 from storage import Archive
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[Site, Path, list[fixture_site.Expected]]]:
-    root = tmp_path / "site"
-    with serve(Site(root=root, content_types=dict(fixture_site.CONTENT_TYPES))) as s:
-        registry, expected = fixture_site.build(root, s.url)
-        yield s, registry, expected
 
 
 def test_crawl_finds_every_report_then_only_revalidates(
@@ -32,6 +23,9 @@ def test_crawl_finds_every_report_then_only_revalidates(
     assert summary["finish_reason"] == "finished"
     jia, yi = summary["agencies"]["jia"], summary["agencies"]["yi"]
     assert (jia["new"], yi["new"]) == (4, 1)
+    # 甲局's three list pages show 7 report entries (2023, 2022, the off-host 2020, 2021,
+    # 2019, the robots-forbidden 2020 and 2017; not the 工作要点 or the 通知); 乙局's one.
+    assert (jia["listed"], yi["listed"]) == (7, 1)
 
     with Archive.open(sqlite_url) as archive:
         stored = {(r.agency_id, r.year): r for r in archive.reports()}
@@ -67,6 +61,7 @@ def test_crawl_finds_every_report_then_only_revalidates(
     summary = run_crawl(sqlite_url)
     jia = summary["agencies"]["jia"]
     assert (jia["new"], jia["changed"], jia["missing"]) == (0, 0, 2)  # 2019 and 2017
+    assert jia["listed"] == 7  # the lists did not change (and answered 304)
     second = server.log[before:]
     assert [p for p, status in second if status == 200 and p != "/robots.txt"] == []
     revalidated = {p for p, status in second if status == 304}
