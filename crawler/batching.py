@@ -23,7 +23,7 @@ class Batcher(Generic[T]):
         self.write = write
         self.size = max(1, size)
         self.interval = max(0.0, interval)
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gkwatch-archive")
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="gkwatch-archive")
         self.pending: list[tuple[T, asyncio.Future[None]]] = []
         self.timer: asyncio.TimerHandle | None = None
         self.writing = 0  # batches handed to the worker and not yet written

@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
+from w3lib.html import strip_html5_whitespace
+from w3lib.url import safe_url_string
 
 from crawler.dates import labelled_date, parse_date, title_year
 
@@ -29,6 +31,8 @@ _CREATE_PAGE = re.compile(
 _COLUMN_TEXT = re.compile(
     r"政府信息公开(?:工作)?年(?:度报告|报)|信息公开年报|^\s*年度报告\s*$|^\s*年报\s*$"
 )
+_ATTACHMENT_URL = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)(?:$|[?#])", re.IGNORECASE)
+_SCHEMES = {"http", "https", "ftp", "file"}
 _COLUMN_URL = re.compile(r"zfxxgknb|xxgknb|gknb|ndbg", re.IGNORECASE)
 _GATEWAY_TEXT = re.compile(r"信息公开|政务公开|公开目录|xxgk|zwgk", re.IGNORECASE)
 _GATEWAY_URL = re.compile(r"xxgk|zwgk|gkml|openness|zfxxgk", re.IGNORECASE)
@@ -137,6 +141,27 @@ def page_title(sel: Selector) -> str | None:
                 return text
     title = sel.root.xpath("//title/text()")
     return _clean(str(title[0])) if title else None
+
+
+def attachment_links(sel: Selector, base_url: str, encoding: str = "utf-8") -> list[str]:
+    """Links to report files (``.pdf``, ``.doc(x)``, ``.wps``, ``.xls(x)``) in ``<a>``,
+    ``<area>``, ``<iframe>`` and ``<embed>``, absolute, each once, in page order.
+
+    What ``LinkExtractor(allow=..., deny_extensions=())`` finds, without visiting every
+    element and attribute of the page; the URL is escaped in the page's encoding as Scrapy
+    does (a GBK page's Chinese file names are GBK-escaped, as its server expects)."""
+    root = sel.root
+    base = root.xpath("//base/@href")
+    base_url = urljoin(base_url, str(base[0])) if base else base_url
+    found: list[str] = []
+    for value in root.xpath("//a/@href | //area/@href | //iframe/@src | //embed/@src"):
+        try:
+            url = safe_url_string(urljoin(base_url, strip_html5_whitespace(value)), encoding)
+        except ValueError:
+            continue  # a bogus link
+        if url.split("://", 1)[0] in _SCHEMES and _ATTACHMENT_URL.search(url):
+            found.append(url)
+    return list(dict.fromkeys(found))
 
 
 def is_attachment(url: str) -> bool:

@@ -15,9 +15,9 @@ Runs on the pipeline's single storage thread; the state below is touched only th
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import parser
 from crawler.items import DiscoveryItem, FailureItem, PageItem
@@ -26,6 +26,22 @@ from crawler.summary import AgencyTally
 from storage import Archive, FetchRecord, NotFound, ReportInfo, ReportObservation, StorageError
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+def each_or_alone(write: Callable[[list[R]], Sequence[T]], rows: list[R]) -> list[T | Exception]:
+    """``write(rows)`` in one transaction; when that fails, each row in one of its own, so
+    only the failing rows are lost. One result (or the row's exception) per row."""
+    if not rows:
+        return []
+    try:
+        return list(write(rows))
+    except Exception as exc:
+        if len(rows) == 1:
+            return [exc]
+    return [result for row in rows for result in each_or_alone(write, [row])]
 
 
 def _log_failure(what: str, exc: Exception) -> None:
@@ -85,8 +101,8 @@ class Recorder:
                 elif isinstance(item, DiscoveryItem):
                     self.archive.set_discovered_lists(item.agency_id, list(item.urls))
                     self.tally_of(item.agency_id).discovered = len(item.urls)
-            except StorageError as exc:
-                log.error("storage failed on %s: %s", getattr(item, "url", item), exc)
+            except Exception as exc:  # one bad item must not sink its batch
+                _log_failure(getattr(item, "url", str(item)), exc)
                 self.tally_of(item.agency_id).errors += 1
         self._commit(plan)
 
@@ -104,25 +120,22 @@ class Recorder:
         """The sha of every new page's bytes, by ``id(item)``; a page whose bytes cannot be
         stored is missing (and counted as an error)."""
         pages = [i for i in items if isinstance(i, PageItem) and not i.not_modified]
-        if not pages:
-            return {}
-        try:
-            shas = self.archive.put_documents([(p.body, p.content_type) for p in pages])
-            return {id(p): sha for p, sha in zip(pages, shas, strict=True)}
-        except Exception as exc:
-            if len(pages) == 1:
-                _log_failure(pages[0].url, exc)
-                self.tally_of(pages[0].agency_id).errors += 1
-                return {}
+        data = [(p.body, p.content_type) for p in pages]
         found: dict[int, str] = {}
-        for page in pages:
-            found.update(self._documents([page]))
+        for page, sha in zip(pages, each_or_alone(self.archive.put_documents, data), strict=True):
+            if isinstance(sha, Exception):
+                _log_failure(page.url, sha)
+                self.tally_of(page.agency_id).errors += 1
+            else:
+                found[id(page)] = sha
         return found
 
     def _commit(self, plan: _Plan) -> None:
-        results = self._store_all(plan.stores)
+        observations = [s.observation for s in plan.stores]
+        results = each_or_alone(self.archive.store_reports, observations)
         for store, result in zip(plan.stores, results, strict=True):
             if isinstance(result, Exception):
+                _log_failure(store.observation.url, result)
                 store.tally.errors += 1
                 if store.fetch is not None:
                     fetch = plan.fetches[store.fetch]
@@ -135,30 +148,10 @@ class Recorder:
                 store.tally.new += 1
             elif result.changed:
                 store.tally.changed += 1
-        self._record_fetches(plan.fetches)
-
-    def _store_all(self, stores: list[_Store]) -> list[Any]:
-        if not stores:
-            return []
-        try:
-            return list(self.archive.store_reports([s.observation for s in stores]))
-        except Exception as exc:
-            if len(stores) == 1:
-                _log_failure(stores[0].observation.url, exc)
-                return [exc]
-        return [r for s in stores for r in self._store_all([s])]
-
-    def _record_fetches(self, fetches: list[FetchRecord]) -> None:
-        if not fetches:
-            return
-        try:
-            self.archive.record_fetches(fetches)
-        except Exception as exc:
-            if len(fetches) == 1:
-                _log_failure(f"the fetch log of {fetches[0].url}", exc)
-                return
-            for fetch in fetches:
-                self._record_fetches([fetch])
+        logged = each_or_alone(self.archive.record_fetches, plan.fetches)
+        for fetch, outcome in zip(plan.fetches, logged, strict=True):
+            if isinstance(outcome, Exception):
+                _log_failure(f"the fetch log of {fetch.url}", outcome)
 
     # -- one item --------------------------------------------------------------------
     def _fetch(self, plan: _Plan, item: PageItem | FailureItem, **fields: Any) -> int:

@@ -99,7 +99,7 @@ def build(
     agency_groups = archive.agency_tallies()
     report_groups = archive.report_tallies()
     statuses = timeliness.tally(agency_groups, report_groups, today=today, first_year=first_year)
-    finding_groups = archive.finding_tallies(open_only=True)
+    finding_groups = archive.finding_tallies(open_only=True, by_region=with_regions)
     by_year: dict[int, Counter[str]] = defaultdict(Counter)
     for (_, year, status), n in statuses.items():
         by_year[year][status] += n

@@ -11,6 +11,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from monitor.checks import (
@@ -51,7 +52,19 @@ def agency_facts(archive: Archive) -> tuple[dict[str, AgencyFacts], dict[str, se
 
 
 def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[FindingState]:
-    """Every finding the enabled checks produce now."""
+    """Every finding the enabled checks produce now: the set-based pass (``monitor.setpass``)
+    when the stored narrative signatures fit the configured shingle size, else the streaming
+    pass, which shingles the texts itself."""
+    if settings.copy_shingle == SHINGLE:
+        from monitor import setpass  # setpass reuses this module's helpers
+
+        return setpass.collect(archive, settings, now)
+    return collect_streaming(archive, settings, now)
+
+
+def collect_streaming(archive: Archive, settings: Settings, now: dt.datetime) -> list[FindingState]:
+    """Every finding the enabled checks produce now, from one stream over every report's
+    compact facts (the reference the set-based pass is tested against)."""
     kinds = set(settings.kinds)
     agencies, lists = agency_facts(archive)
     #: the recent crawl log, read once: evidence for late, outcomes for crawl_failing
@@ -108,13 +121,13 @@ def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[Find
         )
         out += [f for f in found if f.kind in kinds]
     if "late" in kinds:
-        out += late.check(_with_crawl_evidence(facts, agencies, lists, log), agencies)
+        out += late.check(with_crawl_evidence(facts, agencies, lists, log), agencies)
     if "removed" in kinds:
-        out += removed.check(_with_removal_status(archive, facts), agencies)
+        out += removed.check(with_removal_status(archive, facts), agencies)
     if "changed" in kinds:
-        out += _changed(archive, versioned, names)
+        out += changed_findings(archive, versioned, names)
     if "copied" in kinds:
-        out += _copied(archive, index, settings, names)
+        out += verify_copies(archive, index.candidates(), settings, names)
     if "crawl_failing" in kinds:
         out += crawl_failing.check(
             crawl_histories(archive, agencies, log), failures=settings.crawl_failures, names=names
@@ -157,7 +170,7 @@ def absent_at(
     return max(earlier, default=None)
 
 
-def _with_crawl_evidence(
+def with_crawl_evidence(
     facts: list[ReportFacts],
     agencies: Mapping[str, AgencyFacts],
     lists: Mapping[str, set[str]],
@@ -181,7 +194,7 @@ def _with_crawl_evidence(
     return out
 
 
-def _with_removal_status(archive: Archive, facts: list[ReportFacts]) -> list[ReportFacts]:
+def with_removal_status(archive: Archive, facts: list[ReportFacts]) -> list[ReportFacts]:
     out = []
     for report in facts:
         if report.status == "removed":
@@ -192,8 +205,17 @@ def _with_removal_status(archive: Archive, facts: list[ReportFacts]) -> list[Rep
     return out
 
 
-def _changed(
-    archive: Archive, versioned: list[CheckInput], names: Mapping[str, str]
+class _Versioned(Protocol):
+    @property
+    def report_id(self) -> int: ...
+    @property
+    def agency_id(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+
+
+def changed_findings(
+    archive: Archive, versioned: Iterable[_Versioned], names: Mapping[str, str]
 ) -> list[FindingState]:
     out = []
     for info in versioned:
@@ -210,10 +232,13 @@ def _changed(
     return out
 
 
-def _copied(
-    archive: Archive, index: copied.CopyIndex, settings: Settings, names: Mapping[str, str]
+def verify_copies(
+    archive: Archive,
+    pairs: set[tuple[copied.DocRef, copied.DocRef]],
+    settings: Settings,
+    names: Mapping[str, str],
 ) -> list[FindingState]:
-    pairs = index.candidates()
+    """Exact similarity of the candidate pairs, on the texts of those reports only."""
     refs = {ref for pair in pairs for ref in pair}
     if not refs:
         return []

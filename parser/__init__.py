@@ -17,7 +17,7 @@ from parser.errors import EmptyDocument, ParserError, UnsupportedFormat
 from parser.record import CellFlag, Identity, ParseWarning, Report, Section, Source
 
 #: Bump on any change that can change a parsed record; storage reparses on a change.
-PARSER_VERSION = "1.1.1"
+PARSER_VERSION = "1.1.2"
 
 __all__ = [
     "PARSER_VERSION",

@@ -171,7 +171,7 @@ def read(data: bytes, name: str | None = None) -> Document:
         else:
             row = tuple(normal[i : i + len(cells)])
             i += len(cells)
-            blocks.append(Block(" ".join(c for c in row if c), row, table))
+            blocks.append(Block(" ".join(filter(None, row)), row, table))
     return Document(
         blocks=tuple(blocks),
         format="html",
@@ -302,7 +302,7 @@ def _walk(start: etree._Element, hide: bool = True) -> list[Piece]:
                     _flush_pre(buffer, out)
                 tables += 1
                 for cells in _rows(el, hide):
-                    out.append((" ".join(c for c in cells if c), cells, tables))
+                    out.append((" ".join(filter(None, cells)), cells, tables))
                 walker.skip_subtree()
                 closed = el
                 continue

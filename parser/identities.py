@@ -75,20 +75,26 @@ def t3_balance(applications: Table) -> list[Identity]:
     return out
 
 
+def _row_refs(row: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (
+        _refs("applications", (row,), ("total",)),
+        _refs("applications", (row,), spec.APPLICANT_COLUMNS),
+    )
+
+
+#: The references of T3.rows for every row of either template, made once.
+_ROW_REFS = {
+    row: _row_refs(row) for row in (*spec.APPLICATION_ROWS_2021, *spec.APPLICATION_ROWS_2019)
+}
+
+
 def t3_rows(applications: Table) -> list[Identity]:
     """Each row's total equals the sum of its six applicant columns."""
     out = []
     for row, cells in applications.items():
-        out.append(
-            _identity(
-                "T3.rows",
-                row,
-                cells.get("total"),
-                _sum([cells.get(c) for c in spec.APPLICANT_COLUMNS]),
-                _refs("applications", (row,), ("total",)),
-                _refs("applications", (row,), spec.APPLICANT_COLUMNS),
-            )
-        )
+        total_ref, part_refs = _ROW_REFS.get(row) or _row_refs(row)
+        parts = _sum([cells.get(c) for c in spec.APPLICANT_COLUMNS])
+        out.append(_identity("T3.rows", row, cells.get("total"), parts, total_ref, part_refs))
     return out
 
 

@@ -83,6 +83,10 @@ _GROUPS = (
 
 #: Texts longer than this (paragraphs) are not cached: they never recur.
 _CACHED_LENGTH = 200
+#: An anchor (heading, header cell) has at most this many words; ``_HEAD`` characters of a
+#: longer text are enough to tell (a sentence holds few characters ``words`` drops).
+_ANCHOR_WORDS = 60
+_HEAD = 90
 
 
 def words(label: str) -> str:
@@ -213,6 +217,10 @@ def context_of(text: str, *, paragraph: bool) -> str | Literal[False] | None:
     key = (text, paragraph)
     if key in _KNOWN_CONTEXTS:
         return _KNOWN_CONTEXTS[key]
+    if len(text) > _ANCHOR_WORDS and len(_STRIP.sub("", text[:_HEAD])) > _ANCHOR_WORDS:
+        # A sentence: its first characters already hold more words than an anchor has
+        # (``words`` drops characters one by one, so a prefix's words start the text's).
+        return False
     if len(text) > _CACHED_LENGTH:
         return _context_of.__wrapped__(text, paragraph)
     return _context_of(text, paragraph)
@@ -221,7 +229,7 @@ def context_of(text: str, *, paragraph: bool) -> str | Literal[False] | None:
 @lru_cache(maxsize=16384)
 def _context_of(text: str, paragraph: bool) -> str | Literal[False] | None:
     w = words(text)
-    if len(w) > 60 or (len(w) > 24 and _DIGIT.search(w, 2)):
+    if len(w) > _ANCHOR_WORDS or (len(w) > 24 and _DIGIT.search(w, 2)):
         return False
     if "行政复议" in w and ("行政诉讼" in w or w.endswith("情况")):
         return "appeals"

@@ -38,6 +38,15 @@ _INFOBOX_HEAD = re.compile(r"^(?:基本介绍|基本信息|基本资料|百科�
 _INFOBOX_LINE = re.compile(r"^[•·●▪*-]?\s*[\u4e00-\u9fffA-Za-z]{1,6}\s*:\s*\S")
 _MIRROR_LINE = re.compile(r"^(?:报告内容|目录|编辑|展开|收起|展开全部|词条标签|参考资料)$")
 _BULLET = re.compile(r"^[•·●▪]\s*")
+#: The longest line ``_MIRROR_LINE`` or ``_INFOBOX_HEAD`` can match.
+_MIRROR_WORD = 4
+_BULLETS = "•·●▪"
+
+
+def _unbullet(text: str) -> str:
+    return (_BULLET.sub("", text) if text[:1] in _BULLETS else text).strip()
+
+
 _FIRST_SECTION = re.compile(r"^(?:一[、.．]|[(（]一[)）]|概述)")
 
 
@@ -111,7 +120,7 @@ def build_sections(
         block = blocks[i]
         if block.cells is not None or i in skip:
             continue
-        text = _BULLET.sub("", block.text).strip()
+        text = _unbullet(block.text)
         if not text:
             continue
         if is_heading(text):
@@ -136,8 +145,10 @@ def mirror_furniture(blocks: tuple[Block, ...], start: int, end: int) -> set[int
     out: set[int] = set()
     i = start
     while i < end:
-        text = _BULLET.sub("", blocks[i].text).strip()
-        if _MIRROR_LINE.match(text):
+        text = _unbullet(blocks[i].text)
+        if len(text) > _MIRROR_WORD:
+            pass  # longer than any mirror heading: the common case, without two regexes
+        elif _MIRROR_LINE.match(text):
             out.add(i)
         elif _INFOBOX_HEAD.match(text):
             out.add(i)

@@ -44,7 +44,7 @@ def blocks_of(text: str) -> list[Block]:
             return
         rows = run if len(run) == 1 else _regroup([cell for cells in run for cell in cells])
         for cells in rows:
-            out.append(Block(" ".join(c for c in cells if c), tuple(cells), table))
+            out.append(Block(" ".join(filter(None, cells)), tuple(cells), table))
         run.clear()
 
     previous_row = False
@@ -60,11 +60,11 @@ def blocks_of(text: str) -> list[Block]:
         if not previous_row:
             table += 1
         previous_row = True
-        if "|" in line and sum(1 for c in cells if c) <= 1:
+        if "|" in line and len(cells) - cells.count("") <= 1:
             run.append(cells)
             continue
         flush_run()
-        out.append(Block(" ".join(c for c in cells if c), tuple(cells), table))
+        out.append(Block(" ".join(filter(None, cells)), tuple(cells), table))
     flush_run()
     return out
 
@@ -82,7 +82,7 @@ def _split(line: str) -> list[str] | None:
     """The cells of a table row, or ``None`` for a paragraph."""
     if "\t" in line:
         cells = [c.strip() for c in line.split("\t")]
-        return cells if sum(1 for c in cells if c) >= 2 or _is_value_line(cells) else None
+        return cells if len(cells) - cells.count("") >= 2 or _is_value_line(cells) else None
     if "|" in line:
         body = line[1:] if line.startswith("|") else line
         if body.endswith("|"):

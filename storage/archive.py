@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from parser.record import Report
 from storage import agencies as _agencies
 from storage import aggregates as _aggregates
+from storage import candidatepass as _candidatepass
 from storage import checkinputs as _checkinputs
 from storage import crawllog as _crawllog
 from storage import factstore as _factstore
@@ -249,6 +251,13 @@ class Archive:
         with self._db.read() as s:
             yield from _checkinputs.check_inputs(s.connection(), years=years, agency_ids=agency_ids)
 
+    def check_candidates(self, plan: _candidatepass.Plan) -> _candidatepass.Candidates:
+        """The set-based part of a check pass (``storage.candidatepass``): which reports each
+        check must look at, with the compact facts of those only."""
+        self.refresh_facts()
+        with self._db.read() as s:
+            return _candidatepass.run(s.connection(), plan, time.perf_counter)
+
     def refresh_facts(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Derive the facts of versions that have none, or outdated ones, from their stored
         records (one transaction per batch); returns how many were derived."""
@@ -338,10 +347,12 @@ class Archive:
         with self._db.read() as s:
             return _aggregates.report_tallies(s, region=region)
 
-    def finding_tallies(self, *, open_only: bool = True) -> list[_aggregates.FindingTally]:
-        """Findings counted by kind, severity and their agency's region."""
+    def finding_tallies(
+        self, *, open_only: bool = True, by_region: bool = True
+    ) -> list[_aggregates.FindingTally]:
+        """Findings counted by kind, severity and (``by_region``) their agency's region."""
         with self._db.read() as s:
-            return _aggregates.finding_tallies(s, open_only=open_only)
+            return _aggregates.finding_tallies(s, open_only=open_only, by_region=by_region)
 
     def findings_page(
         self,

@@ -75,7 +75,8 @@ def agency_rows(agencies: Iterable[Agency], now: dt.datetime) -> Iterator[dict[s
 def report_rows(
     reports: Iterable[BulkReport], first_report_id: int = 1, first_version_id: int = 1
 ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
-    """Per report: its ``reports`` row, its ``versions`` rows and their ``version_facts`` rows."""
+    """Per report: its ``reports`` row, its ``versions`` rows, and their ``version_facts`` and
+    ``report_figures`` rows (in one list: the facts row, then the figures row)."""
     report_id, version_id = first_report_id, first_version_id
     for r in reports:
         report = {
@@ -108,7 +109,9 @@ def report_rows(
                     "last_seen": r.seen_at,
                 }
             )
-            facts.append(factstore.row(version_id, derive(record)))
+            derived = derive(record)
+            facts.append(factstore.row(version_id, derived))
+            facts.append(factstore.figures_row(version_id, derived))
             version_id += 1
         report_id += 1
         yield report, versions, facts
@@ -119,6 +122,7 @@ _ORDER = {
     "reports": [c.name for c in cast(Table, ReportRow.__table__).columns],
     "versions": [c.name for c in cast(Table, VersionRow.__table__).columns],
     "version_facts": [c.name for c in factstore.FACTS.columns],
+    "report_figures": [c.name for c in factstore.FIGURES.columns],
 }
 _JSON = {"report_lists", "discovered_lists", "record", "facts", "attachments"}
 
@@ -132,6 +136,7 @@ def _write(conn: Connection, name: str, rows: Sequence[dict[str, Any]]) -> None:
             "reports": ReportRow.__table__,
             "versions": VersionRow.__table__,
             "version_facts": factstore.FACTS,
+            "report_figures": factstore.FIGURES,
         }[name]
         conn.execute(insert(cast(Table, table)), list(rows))
         return
@@ -187,7 +192,9 @@ def _load(
         with db.engine.begin() as conn:
             _write(conn, "reports", [r for r, _, _ in batch])
             _write(conn, "versions", [v for _, vs, _ in batch for v in vs])
-            _write(conn, "version_facts", [f for _, _, fs in batch for f in fs])
+            rows = [f for _, _, fs in batch for f in fs]
+            _write(conn, "version_facts", rows[0::2])
+            _write(conn, "report_figures", rows[1::2])
 
     for item in report_rows(reports):
         batch.append(item)

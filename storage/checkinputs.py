@@ -25,6 +25,7 @@ def check_inputs(
     *,
     years: Iterable[int] | None = None,
     agency_ids: Iterable[str] | None = None,
+    report_ids: Iterable[int] | None = None,
 ) -> Iterator[CheckInput]:
     query = (
         select(
@@ -50,6 +51,8 @@ def check_inputs(
         query = query.where(_R.c.year.in_(list(years)))
     if agency_ids is not None:
         query = query.where(_R.c.agency_id.in_(list(agency_ids)))
+    if report_ids is not None:
+        query = query.where(_R.c.id.in_(list(report_ids)))
     # the options go on the statement: on the connection they would outlive this query
     for r in conn.execute(query.execution_options(stream_results=True, yield_per=YIELD_PER)):
         facts = r.facts

@@ -8,7 +8,9 @@ checks need of most reports. When a version is stored, storage also derives and 
 * the prose figures and the sentences they came from;
 * the within-report identities that fail (usually none), in full;
 * the signing date, template and agency name;
-* a MinHash signature of the narrative (``storage.sketch``) for the copy check.
+* a MinHash signature of the narrative (``storage.sketch``) for the copy check;
+* the key figures as plain numbers with two precomputed flags (``storage.figures``), which
+  the set-based check queries compare in SQL.
 
 ``DERIVATION`` numbers the recipe: facts derived by an older one are derived again
 (``Archive.refresh_facts``), so changing what is kept needs no migration.
@@ -23,9 +25,10 @@ from typing import Any
 
 from parser import identities, spec
 from parser.record import CellFlag, Identity, Report, Table
+from storage.figures import figures_row
 from storage.sketch import Signature, narrative_text, shingles, signature_of
 
-DERIVATION = 1
+DERIVATION = 2  # 2: with the figures of storage.figures
 
 #: the rows kept whole, per table
 KEY_ROWS: dict[str, tuple[str, ...]] = {
@@ -39,6 +42,7 @@ KEY_ROWS: dict[str, tuple[str, ...]] = {
 class Derived:
     facts: dict[str, Any]  # JSON
     sketch: Signature | None  # None: no narrative
+    figures: dict[str, Any]  # a report_figures row without its key and signature
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ def _key_rows(table: Table | None, rows: tuple[str, ...]) -> dict[str, Any] | No
 def derive(record: Report, shingle: int = 5) -> Derived:
     """The facts of one record (JSON-ready) and its narrative signature."""
     tables = {name: _key_rows(record.table(name), rows) for name, rows in KEY_ROWS.items()}
+    failing = failing_identities(record)
     flags = [
         [f.table, f.row, f.column, f.flag]
         for f in record.cell_flags
@@ -136,11 +141,13 @@ def derive(record: Report, shingle: int = 5) -> Derived:
         "flags": flags,
         "prose": dict(record.prose),
         "prose_sources": dict(record.prose_sources),
-        "failing": [i.to_dict() for i in failing_identities(record)],
+        "failing": [i.to_dict() for i in failing],
         "shingle": shingle,
     }
     grams = shingles(narrative_text(record), shingle)
-    return Derived(facts, signature_of(grams) if grams else None)
+    return Derived(
+        facts, signature_of(grams) if grams else None, figures_row(record, bool(failing))
+    )
 
 
 def slim_record(facts: dict[str, Any]) -> Report:

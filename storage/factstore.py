@@ -1,24 +1,26 @@
-"""Writing and refreshing the ``version_facts`` rows (Core statements, no ORM objects)."""
+"""Writing and refreshing the ``version_facts`` and ``report_figures`` rows (Core statements,
+no ORM objects). Both are derived together (``storage.facts.derive``) and replaced together."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, insert, or_, select
+from sqlalchemy import Connection, Table, delete, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from parser.record import Report
 from storage.facts import DERIVATION, Derived, derive
-from storage.models import VersionFactsRow, VersionRow
+from storage.models import VersionFactsRow, VersionRow, report_figures
 
 FACTS = cast(Table, VersionFactsRow.__table__)
+FIGURES = report_figures
 _V = cast(Table, VersionRow.__table__)
-_INSERT = insert(FACTS)
 BATCH = 1000
 
 
 def row(version_id: int, derived: Derived) -> dict[str, Any]:
+    """The ``version_facts`` row."""
     sketch = derived.sketch
     return {
         "version_id": version_id,
@@ -29,31 +31,61 @@ def row(version_id: int, derived: Derived) -> dict[str, Any]:
     }
 
 
-def write(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(_INSERT, list(rows))
+def figures_row(version_id: int, derived: Derived) -> dict[str, Any]:
+    """The ``report_figures`` row."""
+    sketch = derived.sketch
+    return {
+        "version_id": version_id,
+        **derived.figures,
+        "shingles": sketch.count if sketch else 0,
+        "sketch": sketch.to_bytes() if sketch else None,
+    }
+
+
+def write(conn: Connection, items: Sequence[tuple[int, Derived]], *, figures: bool = True) -> None:
+    """Insert the rows of ``(version_id, derived)`` pairs (``figures=False``: only the facts,
+    for migration 0003, which runs before the figures table exists)."""
+    if not items:
+        return
+    conn.execute(insert(FACTS), [row(i, d) for i, d in items])
+    if figures:
+        conn.execute(insert(FIGURES), [figures_row(i, d) for i, d in items])
+
+
+def store(conn: Connection, version_id: int, derived: Derived) -> None:
+    write(conn, [(version_id, derived)])
+
+
+def _delete(conn: Connection, ids: list[int], figures: bool) -> None:
+    conn.execute(delete(FACTS).where(FACTS.c.version_id.in_(ids)))
+    if figures:
+        conn.execute(delete(FIGURES).where(FIGURES.c.version_id.in_(ids)))
 
 
 def replace(conn: Connection, version_id: int, derived: Derived) -> None:
-    conn.execute(delete(FACTS).where(FACTS.c.version_id == version_id))
-    write(conn, [row(version_id, derived)])
+    _delete(conn, [version_id], True)
+    store(conn, version_id, derived)
 
 
-def stale_ids(conn: Connection) -> list[int]:
-    """Versions without facts, or with facts of an older derivation."""
-    query = (
-        select(_V.c.id)
-        .outerjoin(FACTS, FACTS.c.version_id == _V.c.id)
-        .where(or_(FACTS.c.version_id.is_(None), FACTS.c.derivation < DERIVATION))
-        .order_by(_V.c.id)
-    )
-    return list(conn.scalars(query))
+def has_figures(conn: Connection) -> bool:
+    """False only inside migration 0003, before 0004 created the table."""
+    return inspect(conn).has_table(FIGURES.name)
 
 
-def refresh_batch(conn: Connection, ids: Sequence[int]) -> int:
+def stale_ids(conn: Connection, *, figures: bool = True) -> list[int]:
+    """Versions without facts (or figures), or with facts of an older derivation."""
+    query = select(_V.c.id).outerjoin(FACTS, FACTS.c.version_id == _V.c.id).order_by(_V.c.id)
+    stale = or_(FACTS.c.version_id.is_(None), FACTS.c.derivation < DERIVATION)
+    if figures:
+        query = query.outerjoin(FIGURES, FIGURES.c.version_id == _V.c.id)
+        stale = or_(stale, FIGURES.c.version_id.is_(None))
+    return list(conn.scalars(query.where(stale)))
+
+
+def refresh_batch(conn: Connection, ids: Sequence[int], *, figures: bool = True) -> int:
     found = conn.execute(select(_V.c.id, _V.c.record).where(_V.c.id.in_(list(ids)))).all()
-    conn.execute(delete(FACTS).where(FACTS.c.version_id.in_([i for i, _ in found])))
-    write(conn, [row(i, derive(Report.from_dict(record))) for i, record in found])
+    _delete(conn, [i for i, _ in found], figures)
+    write(conn, [(i, derive(Report.from_dict(record))) for i, record in found], figures=figures)
     return len(found)
 
 
@@ -63,10 +95,11 @@ def refresh_in(session: Session, ids: Sequence[int]) -> int:
 
 def refresh(conn: Connection, progress: Callable[[int, int], None] | None = None) -> int:
     """Derive the facts of every stale version on ``conn`` (the caller commits)."""
-    ids = stale_ids(conn)
+    figures = has_figures(conn)
+    ids = stale_ids(conn, figures=figures)
     done = 0
     for i in range(0, len(ids), BATCH):
-        done += refresh_batch(conn, ids[i : i + BATCH])
+        done += refresh_batch(conn, ids[i : i + BATCH], figures=figures)
         if progress is not None:
             progress(done, len(ids))
     return done

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
@@ -19,12 +20,15 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.figures import columns as figure_columns
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -209,6 +213,23 @@ class VersionFactsRow(Base):
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
     shingles: Mapped[int] = mapped_column(Integer)  # distinct narrative shingles
     sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: no narrative
+
+
+#: The key figures of a version as plain numbers (``storage.figures``), for the set-based
+#: check queries (``storage.candidates``); ``shingles``/``sketch`` repeat the narrative
+#: signature of ``version_facts`` so that those queries never read the facts JSON.
+report_figures = Table(
+    "report_figures",
+    Base.metadata,
+    Column("version_id", ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("template", String(20), nullable=False),
+    Column("failing", Boolean, nullable=False),
+    Column("prose_mismatch", Boolean, nullable=False),
+    Column("signed_on", Date),
+    Column("shingles", Integer, nullable=False),
+    Column("sketch", LargeBinary),
+    *(Column(name, Float) for name in figure_columns()),
+)
 
 
 class FindingRow(Base):

@@ -167,7 +167,7 @@ def store(
         },
     ).scalar_one()
     write_cells(session, version_id, prepared)
-    factstore.write(conn, [factstore.row(version_id, prepared.derived)])
+    factstore.store(conn, version_id, prepared.derived)
     conn.execute(_update(_R, report_id, {"latest_version": number}))
     return StoreResult(report_id, number, created, changed=True)
 

@@ -17,7 +17,6 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -33,15 +32,6 @@ Output = Iterator[PageItem | FailureItem | DiscoveryItem | Request]
 #: Scrapy request priority of list pages (reports and attachments have 0; DEPTH_PRIORITY
 #: still lowers deeper pages, so one deep portal does not starve the others)
 LIST_PRIORITY = 100
-
-#: Scrapy's LinkExtractor ignores these extensions by default (IGNORED_EXTENSIONS); reports
-#: are published exactly as such files, so the attachment extractor denies nothing.
-_ATTACHMENTS = LinkExtractor(
-    allow=(r"\.(?:pdf|docx?|wps|xlsx?)(?:$|[?#])",),
-    deny_extensions=(),
-    tags=("a", "area", "iframe", "embed"),
-    attrs=("href", "src"),
-)
 
 
 def _now() -> dt.datetime:
@@ -218,7 +208,7 @@ class ReportsSpider(Spider):
         if own_title is None or not pages.is_report_title(own_title):
             own_title = title
         published = pages.publication_date(sel)
-        files = list(dict.fromkeys(link.url for link in _ATTACHMENTS.extract_links(response)))
+        files = pages.attachment_links(sel, response.url, response.encoding)
         yield self._page(
             response,
             agency_id,

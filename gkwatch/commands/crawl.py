@@ -75,15 +75,28 @@ def _distributed(
 
 
 def _table(summary: dict[str, Any]) -> None:
-    headers = ("机关", "找到报告", "新增", "变更", "未变", "失效", "错误", "页面")
+    headers = (
+        "机关",
+        "列表条目",
+        "找到报告",
+        "新增",
+        "变更",
+        "未变",
+        "失效",
+        "恢复",
+        "错误",
+        "页面",
+    )
     rows = [
         (
             agency,
+            c.get("listed", 0),
             c.get("reports_found", 0),
             c.get("new", 0),
             c.get("changed", 0),
             c.get("not_modified", 0),
             c.get("missing", 0),
+            c.get("restored", 0),
             c.get("errors", 0),
             c.get("pages", 0),
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from monitor.findings import finding
@@ -24,7 +24,18 @@ from storage.sketch import BINS, EMPTY, Signature, estimate, narrative_text, nor
 from storage.sketch import signature as signature_of_text
 from storage.types import FindingState
 
-__all__ = ["CopyIndex", "DocRef", "check", "jaccard", "narrative_text", "normalise", "verify"]
+__all__ = [
+    "MARGIN",
+    "CopyIndex",
+    "DocRef",
+    "check",
+    "jaccard",
+    "narrative_text",
+    "normalise",
+    "pairs_from",
+    "plausible",
+    "verify",
+]
 
 _BAND_ROWS = 4  # 8 bands of 4 bins: P(candidate | J=0.9) > 0.999, P(… | J=0.3) ≈ 0.06
 _MARGIN = 0.15  # estimates this far under the threshold still get verified exactly
@@ -92,10 +103,7 @@ class CopyIndex:
         self._size += 1
 
     def _plausible(self, a: Signature, b: Signature) -> bool:
-        small, large = sorted((a.count, b.count))
-        if small < large * self.threshold:  # sizes alone cap the Jaccard index
-            return False
-        return estimate(a, b) >= self.threshold - _MARGIN
+        return plausible(a, b, self.threshold)
 
     def candidates(self) -> set[tuple[DocRef, DocRef]]:
         """Pairs (sorted) to verify: same year and other agency, or same agency and year-1."""
@@ -121,6 +129,39 @@ class CopyIndex:
                         ):
                             pairs.add(pair)
         return pairs
+
+
+MARGIN = _MARGIN
+
+
+def plausible(a: Signature, b: Signature, threshold: float) -> bool:
+    """Worth verifying: sizes that allow ``threshold`` and an estimate near it."""
+    small, large = sorted((a.count, b.count))
+    if small < large * threshold:  # sizes alone cap the Jaccard index
+        return False
+    return estimate(a, b) >= threshold - _MARGIN
+
+
+Signed = tuple[DocRef, Signature]
+
+
+def pairs_from(
+    buckets: Iterable[Sequence[Signed]],
+    previous: Iterable[tuple[Signed, Signed]],
+    threshold: float,
+) -> set[tuple[DocRef, DocRef]]:
+    """``CopyIndex.candidates`` for LSH buckets and previous-year pairs found elsewhere (the
+    set-based pass finds them in SQL): the same filters, the same pairs."""
+    pairs = {(a, b) for (a, sa), (b, sb) in previous if plausible(sa, sb, threshold)}
+    for members in buckets:
+        for n, (a, sa) in enumerate(members):
+            for b, sb in members[n + 1 :]:
+                if a.agency_id == b.agency_id:
+                    continue
+                pair = (a, b) if a < b else (b, a)
+                if pair not in pairs and plausible(sa, sb, threshold):
+                    pairs.add(pair)
+    return pairs
 
 
 def verify(

@@ -12,66 +12,26 @@ from collections.abc import Callable, Mapping
 from monitor.findings import finding
 from monitor.settings import JumpRule
 from parser.record import Report
+from storage.figures import JUMP, SHARE_MIN_BASE
 from storage.types import FindingState
 
-Cell = tuple[str, str, str]
-
-
-def _cells(report: Report, cells: tuple[Cell, ...]) -> float | None:
-    total = 0.0
-    for table, row, column in cells:
-        value = report.cell(table, row, column)
-        if value is None or "blank" in report.flags_of(table, row, column):
-            return None
-        total += value
-    return total
-
-
-def _sum(*cells: Cell) -> Callable[[Report], float | None]:
-    return lambda report: _cells(report, cells)
-
-
-#: a share of fewer requests than this swings by chance (1 of 7 is 14 points): not compared
-SHARE_MIN_BASE = 20
-
-
-def _share_granted(report: Report) -> float | None:
-    granted = _cells(report, (("applications", "granted", "total"),))
-    handled = _cells(report, (("applications", "total", "total"),))
-    if granted is None or handled is None or handled < SHARE_MIN_BASE:
-        return None
-    return round(100 * granted / handled, 2)
-
-
-def _documents_issued(report: Report) -> float | None:
-    column = "issued" if report.template == "2021" else "new_made"
-    return _cells(
-        report,
-        (("active", "regulations", column), ("active", "normative_documents", column)),
-    )
-
-
-def _fees(report: Report) -> float | None:
-    return _cells(report, (("active", "fees", "amount"),)) if report.template == "2021" else None
-
-
-FIGURES: dict[str, tuple[str, Callable[[Report], float | None]]] = {
-    "new_applications": ("本年新收申请", _sum(("applications", "new_received", "total"))),
-    "handled_total": ("办理结果总计", _sum(("applications", "total", "total"))),
-    "share_granted": ("予以公开占比（%）", _share_granted),
-    "review_total": ("行政复议总计", _sum(("appeals", "review", "total"))),
-    "litigation_total": (
-        "行政诉讼总计",
-        _sum(
-            ("appeals", "litigation_direct", "total"),
-            ("appeals", "litigation_after_review", "total"),
-        ),
-    ),
-    "licensing_decisions": ("行政许可处理决定", _sum(("active", "licensing", "decisions"))),
-    "punishment_decisions": ("行政处罚处理决定", _sum(("active", "punishment", "decisions"))),
-    "documents_issued": ("本年制发规章和规范性文件", _documents_issued),
-    "fees_amount": ("行政事业性收费（万元）", _fees),
+#: figure -> (label, its value in one report); the values are defined in ``storage.figures``
+#: (stored per version, so that a check pass can compare them in SQL)
+LABELS = {
+    "new_applications": "本年新收申请",
+    "handled_total": "办理结果总计",
+    "share_granted": "予以公开占比（%）",
+    "review_total": "行政复议总计",
+    "litigation_total": "行政诉讼总计",
+    "licensing_decisions": "行政许可处理决定",
+    "punishment_decisions": "行政处罚处理决定",
+    "documents_issued": "本年制发规章和规范性文件",
+    "fees_amount": "行政事业性收费（万元）",
 }
+FIGURES: dict[str, tuple[str, Callable[[Report], float | None]]] = {
+    name: (LABELS[name], compute) for name, compute in JUMP.items()
+}
+__all__ = ["FIGURES", "LABELS", "SHARE_MIN_BASE", "check", "figures", "is_jump"]
 
 
 def figures(report: Report) -> dict[str, float]:

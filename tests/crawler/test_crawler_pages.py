@@ -80,3 +80,35 @@ def test_attachments_by_extension_and_report_titles() -> None:
     assert pages.page_title(sel("<h1>某局2023年政府信息公开工作年度报告</h1>")) == (
         "某局2023年政府信息公开工作年度报告"
     )
+
+
+def test_attachment_links_in_every_tag_resolved_and_escaped_like_scrapy() -> None:
+    from scrapy.http import HtmlResponse
+    from scrapy.linkextractors import LinkExtractor
+
+    html = (
+        '<html><head><base href="http://files.example.gov.cn/nb/"></head><body>'
+        '<a href=" 2023年报.pdf?f=年报 ">附件</a><a href="2023年报.pdf?f=年报">again</a>'
+        '<area href="/m/t.docx"><iframe src="view.wps?id=3"></iframe><embed src="s.xls#p1">'
+        '<a href="page.html">正文</a><a href="javascript:open(\'x.pdf\')">js</a>'
+        '<a href="mailto:x@example.gov.cn?subject=a.pdf">mail</a><a href="B.PDF">大写</a>'
+        "</body></html>"
+    )
+    response = HtmlResponse(BASE, body=html.encode("gb18030"), encoding="gb18030")
+    found = pages.attachment_links(response.selector, response.url, response.encoding)
+    assert found == [
+        # the path escaped as UTF-8, the query in the page's encoding (GBK), as browsers do
+        "http://files.example.gov.cn/nb/2023%E5%B9%B4%E6%8A%A5.pdf?f=%C4%EA%B1%A8",
+        "http://files.example.gov.cn/m/t.docx",
+        "http://files.example.gov.cn/nb/view.wps?id=3",
+        "http://files.example.gov.cn/nb/s.xls#p1",
+        "http://files.example.gov.cn/nb/B.PDF",
+    ]
+    # What Scrapy's LinkExtractor finds, which only misses the upper-case extension.
+    scrapy_links = LinkExtractor(
+        allow=(r"\.(?:pdf|docx?|wps|xlsx?)(?:$|[?#])",),
+        deny_extensions=(),
+        tags=("a", "area", "iframe", "embed"),
+        attrs=("href", "src"),
+    ).extract_links(response)
+    assert list(dict.fromkeys(link.url for link in scrapy_links)) == found[:-1]

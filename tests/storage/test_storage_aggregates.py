@@ -140,6 +140,10 @@ def test_finding_tallies_and_pages(archive: Archive, tmp_path: Path) -> None:
         key=repr,
     )
     assert len(archive.finding_tallies(open_only=False)) == 5
+    assert sorted(archive.finding_tallies(by_region=False), key=repr) == [
+        FindingTally("late", "high", None, 3),
+        FindingTally("late", "medium", None, 1),
+    ]
     assert archive.finding_kinds() == ["jump", "late"]
 
     page = archive.findings_page(state="open", limit=2)

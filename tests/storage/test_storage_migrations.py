@@ -19,6 +19,7 @@ TABLES = [
     "findings",
     "job_runs",
     "leases",
+    "report_figures",
     "reports",
     "version_facts",
     "versions",
