@@ -16,7 +16,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Date, String, Table, and_, exists, func, null, or_, select, type_coerce
+from sqlalchemy import (
+    Date,
+    String,
+    Table,
+    and_,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
@@ -122,8 +134,15 @@ def report_tallies(session: Session, *, region: str | None = None) -> list[Repor
     return _projected_tallies(session, region)
 
 
+#: Enough for PostgreSQL to group 100 000s of reports in a hash table: with the default 4 MB it
+#: sorts them on disk instead (external merge; ~0.5 s at 100 000 reports).
+GROUPING_WORK_MEM = "64MB"
+
+
 def _grouped_tallies(session: Session, region: str | None) -> list[ReportTally]:
     """PostgreSQL groups 100 000 rows with a hash in tens of milliseconds."""
+    # SET LOCAL: for this read transaction only (Database.read rolls it back)
+    session.execute(text(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'"))
     seen_day = sql_cast(func.timezone("UTC", _R.c.first_seen), Date)
     best = func.coalesce(_R.c.published_on, _R.c.list_date, seen_day).label("published")
     keys = (_A.c.region, _A.c.level, _A.c.deadline, _A.c.since, _R.c.year, best)
@@ -159,12 +178,12 @@ def _projected_tallies(session: Session, region: str | None) -> list[ReportTally
     if region is not None:
         query = query.where(_R.c.agency_id.in_(_agencies_in(region)))
     tokens: dict[tuple[Any, ...], Counter[str]] = {}
-    for agency_id, text in session.connection().execute(query).cursor.fetchall():
+    for agency_id, joined in session.connection().execute(query).cursor.fetchall():
         group = group_of[agency_id]
         found = tokens.get(group)
         if found is None:
             found = tokens[group] = Counter()
-        found.update(text.split(","))
+        found.update(joined.split(","))
     days: dict[str, dt.date] = {}
     counts: dict[tuple[Any, ...], list[int]] = {}
     for group, counter in tokens.items():

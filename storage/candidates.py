@@ -29,19 +29,21 @@ from sqlalchemy import (
     and_,
     exists,
     func,
+    literal,
     or_,
     select,
     true,
-    values,
+    union_all,
 )
 
 from storage.figures import CARRY_COLUMNS, IN_FORCE_ROWS, JUMP, columns
-from storage.models import AgencyRow, ReportRow, UTCDateTime, VersionRow, report_figures
+from storage.models import AgencyRow, FetchRow, ReportRow, UTCDateTime, VersionRow, report_figures
 from storage.sketch import BINS, EMPTY
 
 _R = cast(Table, ReportRow.__table__)
 _V = cast(Table, VersionRow.__table__)
 _A = cast(Table, AgencyRow.__table__)
+_FE = cast(Table, FetchRow.__table__)
 _F = report_figures
 EPS = 1e-7  # float slack: SQL keeps a little more than the checks flag, never less
 BAND_BINS = 4  # as monitor.checks.copied: 8 bands of 4 bins
@@ -322,25 +324,28 @@ def removed_or_changed(conn: Connection) -> list[ReportSlim]:
 Due = tuple[str, str, int, dt.date]
 
 
+_DUE_COLUMNS = [
+    ("level", String()),
+    ("override", String()),
+    ("year", Integer()),
+    ("due", Date()),
+    ("due_at", UTCDateTime()),
+]
+
+
 def late_candidates(conn: Connection, dues: Sequence[Due]) -> list[ReportSlim]:
     """Reports with a date (page, list, signature) after their deadline, or first seen after
     it (the crawler's own evidence). ``dues`` covers every level/override/year present."""
     if not dues:
         return []
-    table = values(
-        Column("level", String(20)),
-        Column("override", String(10)),
-        Column("year", Integer),
-        Column("due", Date),
-        Column("due_at", UTCDateTime()),
-        name="dues",
-    ).data(
+    d = _constants(
+        "d",
+        _DUE_COLUMNS,
         [
             (level, override, year, due, dt.datetime.combine(due, dt.time(), tzinfo=dt.UTC))
             for level, override, year, due in dues
-        ]
+        ],
     )
-    d = table.alias("d")
     query = (
         _slim_query()
         .join(_A, _A.c.id == _R.c.agency_id)
@@ -357,11 +362,30 @@ def late_candidates(conn: Connection, dues: Sequence[Due]) -> list[ReportSlim]:
                 _R.c.published_on > d.c.due,
                 _R.c.list_date > d.c.due,
                 _F.c.signed_on > d.c.due,
-                _R.c.first_seen >= d.c.due_at,  # a day early: first_seen.date() > due
+                # the crawler's evidence: first seen after the deadline (a day's slack) and an
+                # earlier successful fetch of one of the agency's pages to compare with
+                and_(
+                    _R.c.first_seen >= d.c.due_at,
+                    exists().where(
+                        _FE.c.agency_id == _R.c.agency_id,
+                        _FE.c.fetched_at < _R.c.first_seen,
+                        _FE.c.status >= 200,
+                        _FE.c.status < 400,
+                    ),
+                ),
             )
         )
     )
     return _slims(conn, query)
+
+
+def _constants(name: str, cols: Sequence[tuple[str, Any]], rows: Sequence[tuple[Any, ...]]) -> Any:
+    """A small table of constants as a subquery (SQLite cannot name the columns of VALUES)."""
+    selects = [
+        select(*(literal(v, type_).label(c) for v, (c, type_) in zip(row, cols, strict=True)))
+        for row in rows
+    ]
+    return union_all(*selects).subquery(name)
 
 
 def deadline_keys(conn: Connection) -> tuple[list[tuple[str, str]], list[int]]:
@@ -378,8 +402,7 @@ def absent(conn: Connection, until: int, first_year: int) -> list[tuple[str, int
     start = min(first_year, since) if since is not None else first_year
     if start >= until:
         return []
-    y = values(Column("year", Integer), name="years").data([(v,) for v in range(start, until)])
-    years = y.alias("y")
+    years = _constants("y", [("year", Integer())], [(v,) for v in range(start, until)])
     query = (
         select(_A.c.id, years.c.year)
         .select_from(_A.join(years, true()))

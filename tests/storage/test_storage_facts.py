@@ -190,6 +190,7 @@ def test_bulk_loader_writes_what_the_normal_path_writes(database_url: str, tmp_p
                         {"record", "attachments"},
                     ),
                     ("SELECT * FROM version_facts ORDER BY version_id", {"facts"}),
+                    ("SELECT * FROM report_figures ORDER BY version_id", set()),
                     (
                         "SELECT id, name, level, region, parent_id, portal, report_lists,"
                         " discovered_lists, deadline, since FROM agencies ORDER BY id",
