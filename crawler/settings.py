@@ -52,6 +52,10 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
 
+EXTENSIONS = {
+    "crawler.extensions.progress.ProgressReporter": 500,
+}
+
 # gkwatch settings.
 #: SQLAlchemy URL of the archive (``python -m crawler.run --database``).
 GKWATCH_DATABASE_URL = None
@@ -65,6 +69,9 @@ GKWATCH_CONDITIONAL = True
 GKWATCH_DISCOVERY_DEPTH = 2
 #: Cap on the pages of one report list (guards against calendar-style pagination traps).
 GKWATCH_MAX_LIST_PAGES = 200
+#: File descriptor for progress lines (set by ``gkwatch crawl``; -1: off) and their interval.
+GKWATCH_PROGRESS_FD = -1
+GKWATCH_PROGRESS_INTERVAL = 0.5
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

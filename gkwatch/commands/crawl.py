@@ -8,13 +8,12 @@ Scrapy itself is only imported inside ``crawler/``.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from typing import Any
 
 import click
 
-from gkwatch import output
+from gkwatch import crawlrun, output
 from gkwatch.access import config_of, open_archive
 from gkwatch.config import Config
 
@@ -29,7 +28,9 @@ def _settings(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _local(config: Config, agencies: tuple[str, ...], settings: dict[str, str]) -> dict[str, Any]:
+def _local(
+    config: Config, agencies: tuple[str, ...], settings: dict[str, str], *, show_progress: bool
+) -> dict[str, Any]:
     command = [sys.executable, "-m", "crawler.run", "--database", config.database_url]
     if config.document_dir:
         command += ["--document-dir", str(config.document_dir)]
@@ -37,12 +38,13 @@ def _local(config: Config, agencies: tuple[str, ...], settings: dict[str, str]) 
         command += ["--agency", agency]
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
-    # Logs stream to our stderr as they come; the JSON summary comes on stdout at the end.
-    proc = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-    if not proc.stdout.strip():
-        raise click.ClickException(f"the crawl failed (exit status {proc.returncode})")
-    summary: dict[str, Any] = json.loads(proc.stdout)
-    summary["exit_status"] = proc.returncode
+    # Logs stream to our stderr as they come (above a progress bar on a terminal); the JSON
+    # summary comes on stdout at the end.
+    done = crawlrun.run(command, bar=None if show_progress else False)
+    if not done.stdout.strip():
+        raise click.ClickException(f"the crawl failed (exit status {done.returncode})")
+    summary: dict[str, Any] = json.loads(done.stdout)
+    summary["exit_status"] = done.returncode
     return summary
 
 
@@ -147,7 +149,7 @@ def crawl(
         nodes = [u.strip() for u in scrapyd.split(",") if u.strip()]
         summary = _distributed(config, nodes, agencies, overrides)
     else:
-        summary = _local(config, agencies, overrides)
+        summary = _local(config, agencies, overrides, show_progress=not as_json)
     if as_json:
         output.emit_json(summary)
     else:
