@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import random
 import sys
 import tempfile
 import time
+import zlib
+from bisect import bisect
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -40,7 +43,10 @@ from monitor.settings import load as load_settings
 from parser import spec
 from parser.record import Report, Section, Source
 from storage import Agency, Archive, FetchRecord
-from storage.bulk import BulkReport, load
+from storage.bulk import BulkReport, Derivation, load, placeholder
+from storage.facts import KEY_ROWS
+from storage.figures import SHARE_MIN_BASE
+from storage.sketch import BIN_BITS, BINS, EMPTY, SHINGLE, Signature
 from storage.testing import isolated_postgres_schema
 
 YEARS = tuple(range(2015, 2025))
@@ -68,11 +74,55 @@ _WORDS = (  # noqa: SIM905 - a vocabulary reads better as text
 ).split()
 
 
-def _narrative(rng: random.Random) -> tuple[Section, ...]:
-    paragraphs = tuple(
-        "".join(rng.choice(_WORDS) for _ in range(rng.randint(45, 70))) + "。" for _ in range(3)
-    )
-    return (Section("一、总体情况", paragraphs[:2]), Section("五、存在的主要问题", paragraphs[2:]))
+class Paragraphs:
+    """A pool of SYNTHETIC narrative paragraphs with their shingle hashes and per-bin minimums,
+    so that a report's narrative signature is composed (union of its paragraphs' shingles and
+    the few shingles spanning their joins) instead of shingling each text again. Paragraph
+    ``(3 i + j + 21 k) mod size`` goes to agency ``i``, year index ``k``: no two agencies share
+    one in a year, nor an agency in consecutive years."""
+
+    def __init__(self, size: int, rng: random.Random) -> None:
+        self.texts: list[str] = []
+        self.hashes: list[frozenset[int]] = []
+        self.mins: list[tuple[int, ...]] = []
+        words = range(len(_WORDS))
+        shift = 32 - BIN_BITS
+        for _ in range(size):
+            norm = "".join(_WORDS[w] for w in rng.choices(words, k=rng.randint(45, 70)))
+            self.texts.append(norm + "。")
+            hashes = frozenset(
+                zlib.crc32(norm[i : i + SHINGLE].encode()) for i in range(len(norm) - SHINGLE + 1)
+            )
+            mins = [EMPTY] * BINS
+            for h in hashes:
+                if h < mins[h >> shift]:
+                    mins[h >> shift] = h
+            self.hashes.append(hashes)
+            self.mins.append(tuple(mins))
+
+    def ids(self, agency: int, year_index: int) -> tuple[int, int, int]:
+        base = 3 * agency + 21 * year_index
+        size = len(self.texts)
+        return (base % size, (base + 1) % size, (base + 2) % size)
+
+    def sections(self, ids: tuple[int, int, int]) -> tuple[Section, Section]:
+        a, b, c = (self.texts[i] for i in ids)
+        return Section("一、总体情况", (a, b)), Section("五、存在的主要问题", (c,))
+
+    def signature(self, ids: tuple[int, int, int]) -> Signature:
+        """Exactly ``storage.sketch.signature`` of the three paragraphs' narrative text."""
+        mins = list(map(min, self.mins[ids[0]], self.mins[ids[1]], self.mins[ids[2]]))
+        joins = set()
+        for left, right in ((ids[0], ids[1]), (ids[1], ids[2])):
+            joint = self.texts[left][-SHINGLE:-1] + self.texts[right][: SHINGLE - 1]
+            for i in range(SHINGLE - 1):
+                h = zlib.crc32(joint[i : i + SHINGLE].encode())
+                joins.add(h)
+                b = h >> (32 - BIN_BITS)
+                if h < mins[b]:
+                    mins[b] = h
+        count = len(self.hashes[ids[0]].union(self.hashes[ids[1]], self.hashes[ids[2]], joins))
+        return Signature(count, tuple(mins))
 
 
 class Agency_:
@@ -90,13 +140,35 @@ class Agency_:
         }
 
 
-def _record(agency_id: str, year: int, a: Agency_, rng: random.Random, plant: str | None) -> Report:
-    """A balanced 2021-template record continuing the agency's previous year."""
-    apps = {r: dict.fromkeys(spec.APPLICATION_COLUMNS, 0) for r in spec.APPLICATION_ROWS_2021}
+Tables = tuple[
+    dict[str, dict[str, int | float | None]],
+    dict[str, dict[str, int | float | None]],
+    dict[str, dict[str, int | float | None]],
+    int,
+    str,
+]
+
+
+def _tables(year: int, a: Agency_, rng: random.Random, plant: str | None) -> Tables:
+    """The tables of a balanced 2021-template report continuing the agency's previous year:
+    applications, active, appeals, the stated number received and the sentence stating it."""
+    # only the rows that carry numbers; ``full_record`` adds the zero rows
+    rows = (
+        "new_received",
+        "carried_over",
+        "granted",
+        "partially_granted",
+        "unable_not_held",
+        "total",
+        "carried_forward",
+    )
+    apps: dict[str, dict[str, int | float | None]] = {r: {} for r in rows}
+    sums = dict.fromkeys(rows, 0)
     shares = (0.7, 0.2, 0.03, 0.02, 0.03, 0.02)
     boost = 4 if plant == "jump" else 1
+    uniform = rng.random
     for col, share in zip(spec.APPLICANT_COLUMNS, shares, strict=True):
-        new = round(a.scale * share * rng.uniform(0.85, 1.15) * boost) + (
+        new = round(a.scale * share * (0.85 + 0.3 * uniform()) * boost) + (
             25 if boost > 1 and col == "natural_person" else 0
         )
         carried = a.forward[col]
@@ -104,12 +176,12 @@ def _record(agency_id: str, year: int, a: Agency_, rng: random.Random, plant: st
         handled = new + carried - forward
         granted = round(handled * 0.6)
         partial = round(handled * 0.15)
-        apps["new_received"][col], apps["carried_over"][col] = new, carried
-        apps["granted"][col], apps["partially_granted"][col] = granted, partial
-        apps["unable_not_held"][col] = handled - granted - partial
-        apps["total"][col], apps["carried_forward"][col] = handled, forward
-    for cells in apps.values():
-        cells["total"] = sum(v or 0 for k, v in cells.items() if k != "total")
+        values = (new, carried, granted, partial, handled - granted - partial, handled, forward)
+        for row, value in zip(rows, values, strict=True):
+            apps[row][col] = value
+            sums[row] += value
+    for row in rows:
+        apps[row]["total"] = sums[row]
     if plant == "carryover":  # carried over more than last year carried forward (balanced)
         for col in ("natural_person", "total"):
             for row in ("carried_over", "granted", "total"):
@@ -125,11 +197,11 @@ def _record(agency_id: str, year: int, a: Agency_, rng: random.Random, plant: st
     if plant == "in_force":
         active["normative_documents"]["in_force"] = a.in_force["normative_documents"] + 15
     for row, level in a.decisions.items():
-        active[row] = {"decisions": round(level * rng.uniform(0.85, 1.15))}
+        active[row] = {"decisions": round(level * (0.85 + 0.3 * uniform()))}
     active["fees"] = {"amount": 0.0}
-    appeals = {}
+    appeals: dict[str, dict[str, int | float | None]] = {}
     for group, share in zip(spec.APPEAL_GROUPS, (0.05, 0.02, 0.01), strict=True):
-        n = round(a.scale * share * rng.uniform(0.8, 1.2))
+        n = round(a.scale * share * (0.8 + 0.4 * uniform()))
         upheld = round(n * 0.7)
         appeals[group] = {
             "upheld": upheld,
@@ -141,6 +213,20 @@ def _record(agency_id: str, year: int, a: Agency_, rng: random.Random, plant: st
     received = int(apps["new_received"]["total"] or 0)
     stated = received + 7 if plant == "prose_mismatch" else received
     lead = f"{year}年，本机关共收到政府信息公开申请{stated}件。"
+    return apps, active, appeals, stated, lead
+
+
+def _title(agency_id: str, year: int) -> str:
+    return f"合成机关{agency_id}{year}年政府信息公开工作年度报告（合成）"
+
+
+def full_record(
+    agency_id: str, year: int, tables: Tables, narrative: tuple[Section, Section]
+) -> Report:
+    """The whole record (what a parser would give) of a synthetic report."""
+    apps, active, appeals, stated, lead = tables
+    zero = dict.fromkeys(spec.APPLICATION_COLUMNS, 0)
+    apps = {r: dict(apps.get(r, zero)) for r in spec.APPLICATION_ROWS_2021}
     return Report(
         agency=f"合成机关{agency_id}",
         year=year,
@@ -151,14 +237,103 @@ def _record(agency_id: str, year: int, a: Agency_, rng: random.Random, plant: st
         appeals=appeals,
         prose={"applications_received": stated},
         prose_sources={"applications_received": lead},
-        title=f"合成机关{agency_id}{year}年政府信息公开工作年度报告（合成）",
-        sections=(Section("", (lead,)), *_narrative(rng)),
+        title=_title(agency_id, year),
+        sections=(Section("", (lead,)), *narrative),
         source=Source(format="html"),
         parser_version="bench-synthetic",
     )
 
 
-def synthetic(n: int, seed: int) -> tuple[list[Agency], Iterator[BulkReport], Counter[str]]:
+_KEY_APPS = KEY_ROWS["applications"]
+_KEY_ACTIVE = KEY_ROWS["active"]
+
+
+def _f(value: int | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def derivation(
+    agency_id: str, year: int, tables: Tables, narrative: tuple[Section, Section], sig: Signature
+) -> Derivation:
+    """What ``storage.facts.derive`` gives for ``full_record`` of a report whose identities
+    hold (every plant but ``identity``), computed directly from the numbers, with a
+    SYNTHETIC placeholder record (tested equal: tests/storage/test_storage_facts.py)."""
+    apps, active, appeals, stated, lead = tables
+    signed = dt.date(year + 1, 1, 10)
+    facts = {
+        "agency": f"合成机关{agency_id}",
+        "year": year,
+        "signed_on": signed.isoformat(),
+        "template": "2021",
+        "tables": {
+            "applications": {r: dict(apps[r]) for r in _KEY_APPS},
+            "appeals": {g: dict(appeals[g]) for g in spec.APPEAL_GROUPS},
+            "active": {r: dict(active[r]) for r in _KEY_ACTIVE},
+        },
+        "flags": [],
+        "prose": {"applications_received": stated},
+        "prose_sources": {"applications_received": lead},
+        "failing": [],
+        "shingle": SHINGLE,
+    }
+    handled = apps["total"]["total"] or 0
+    regs, docs = active["regulations"], active["normative_documents"]
+    figures: dict[str, object] = {
+        "jump_new_applications": _f(apps["new_received"]["total"]),
+        "jump_handled_total": _f(handled),
+        "jump_share_granted": (
+            round(100 * float(apps["granted"]["total"] or 0) / handled, 2)
+            if handled >= SHARE_MIN_BASE
+            else None
+        ),
+        "jump_review_total": _f(appeals["review"]["total"]),
+        "jump_litigation_total": float(
+            (appeals["litigation_direct"]["total"] or 0)
+            + (appeals["litigation_after_review"]["total"] or 0)
+        ),
+        "jump_licensing_decisions": _f(active["licensing"]["decisions"]),
+        "jump_punishment_decisions": _f(active["punishment"]["decisions"]),
+        "jump_documents_issued": float((regs["issued"] or 0) + (docs["issued"] or 0)),
+        "jump_fees_amount": _f(active["fees"]["amount"]),
+    }
+    for c in spec.APPLICATION_COLUMNS:
+        figures[f"over_{c}"] = _f(apps["carried_over"][c])
+        figures[f"forward_{c}"] = _f(apps["carried_forward"][c])
+    for row, prefix in (("regulations", "reg"), ("normative_documents", "nd")):
+        for column in ("in_force", "issued", "repealed"):
+            figures[f"{prefix}_{column}"] = _f(active[row][column])
+    figures |= {
+        "template": "2021",
+        "failing": False,
+        "prose_mismatch": stated != apps["new_received"]["total"],
+        "signed_on": signed,
+    }
+    record = placeholder(
+        f"合成机关{agency_id}",
+        year,
+        _title(agency_id, year),
+        signed,
+        "2021",
+        (Section("", (lead,)), *narrative),
+    )
+    return Derivation(record, facts, figures, sig)
+
+
+SHORTCUTS = """loader shortcuts (storage.bulk, all SYNTHETIC): one placeholder document for every
+  version; no cell_values rows; reports whose identities hold and that have one version are
+  written from facts/figures/signature computed directly from the generated numbers (tested
+  equal to storage.facts.derive) with a placeholder record (narrative only, no tables,
+  parser_version SYNTHETIC-placeholder); failing-identity and changed reports are stored
+  in full and derived the normal way."""
+
+
+def synthetic(
+    n: int, seed: int, planted_shares: dict[str, float] | None = None, *, full: bool = False
+) -> tuple[list[Agency], Iterator[BulkReport], Counter[str]]:
+    """The agencies and a stream of ``n`` SYNTHETIC reports (planted problems at
+    ``planted_shares``, default ``PLANTED``). Reports without failing identities or later
+    versions come as ``Derivation``s (placeholder record) unless ``full``: then every one is
+    its whole ``Report`` (the same numbers and texts), for the normal path to store."""
     n_agencies = max(1, -(-n // len(YEARS)))
     agencies = [
         Agency(
@@ -176,46 +351,55 @@ def synthetic(n: int, seed: int) -> tuple[list[Agency], Iterator[BulkReport], Co
         for i in range(n_agencies)
     ]
     planted: Counter[str] = Counter()
-    kinds = list(PLANTED)
-    weights = [*PLANTED.values(), 1 - sum(PLANTED.values())]
+    shares = PLANTED if planted_shares is None else planted_shares
+    choices = [*shares, None]
+    cumulative = list(itertools.accumulate(shares.values()))
 
     def reports() -> Iterator[BulkReport]:
         rng = random.Random(seed)
+        pool = Paragraphs(3 * n_agencies + 1, random.Random(seed + 1))
         made = 0
-        last_of_year: dict[int, tuple[Section, ...]] = {}
-        for agency in agencies:
+        last_of_year: dict[int, tuple[int, int, int]] = {}
+        for index, agency in enumerate(agencies):
             state = Agency_(rng)
-            for year in YEARS:
+            for k, year in enumerate(YEARS):
                 if made == n:
                     return
                 made += 1
-                plant = rng.choices([*kinds, None], weights)[0]
+                plant = choices[bisect(cumulative, rng.random())]
                 if plant == "missing":
                     planted[plant] += 1
                     continue
-                record = _record(agency.id, year, state, rng, plant)
+                tables = _tables(year, state, rng, plant)
+                ids = pool.ids(index, k)
                 if plant == "copied" and year in last_of_year:
-                    lead = record.sections[0]
-                    record = replace(record, sections=(lead, *last_of_year[year]))
-                last_of_year[year] = record.sections[1:]
+                    ids = last_of_year[year]  # the previous agency's narrative this year
+                last_of_year[year] = ids
+                narrative = pool.sections(ids)
                 due = deadline(agency.level, year)
                 published = due + dt.timedelta(
                     days=rng.randint(1, 60) if plant == "late" else -rng.randint(3, 40)
                 )
-                records: tuple[Report, ...] = (record,)
-                if plant == "changed":
+                records: tuple[Report | Derivation, ...]
+                if plant == "changed":  # both versions in full: the check compares them
+                    record = full_record(agency.id, year, tables, narrative)
                     apps = {r: dict(c) for r, c in (record.applications or {}).items()}
                     for col in ("research", "total"):  # one request re-classified
                         apps["granted"][col] = (apps["granted"][col] or 0) + 1
                         apps["unable_not_held"][col] = (apps["unable_not_held"][col] or 0) - 1
                     records = (record, replace(record, applications=apps))
+                elif plant == "identity" or full:  # failing identities: derived the normal way
+                    records = (full_record(agency.id, year, tables, narrative),)
+                else:
+                    sig = pool.signature(ids)
+                    records = (derivation(agency.id, year, tables, narrative, sig),)
                 if plant:
                     planted[plant] += 1
                 yield BulkReport(
                     agency_id=agency.id,
                     year=year,
                     url=f"http://127.0.0.1:9/{agency.id}/{year}.html",
-                    title=record.title,
+                    title=_title(agency.id, year),
                     published_on=published,
                     list_date=None,
                     seen_at=SEEN,
@@ -234,51 +418,53 @@ def crawl_log(archive: Archive, agencies: list[Agency]) -> int:
     for run in range(3):
         at = NOW - dt.timedelta(days=3 - run)
         run_id = archive.start_crawl_run([a.id for a in crawled], now=at)
-        for i, a in enumerate(crawled):
-            status = 503 if i < failing else 200
-            archive.record_fetch(FetchRecord(a.portal, a.id, at, status, crawl_run_id=run_id))
+        archive.record_fetches(
+            FetchRecord(a.portal, a.id, at, 503 if i < failing else 200, crawl_run_id=run_id)
+            for i, a in enumerate(crawled)
+        )
         archive.finish_crawl_run(run_id, {}, "finished", now=at)
     return failing
 
 
-def run(url: str, n: int, seed: int) -> None:
-    figures: dict[str, float] = {}
+def run(url: str, n: int, seed: int, *, reuse: bool = False) -> None:
+    if not reuse:
+        load_archive(url, n, seed)
+    else:
+        print("reusing the archive loaded by an earlier --keep run (no load)")
+    check(url, n)
+
+
+def load_archive(url: str, n: int, seed: int) -> None:
     Archive.upgrade(url)
     agencies, reports, planted = synthetic(n, seed)
     started = time.perf_counter()
     stored = load(url, agencies, reports, now=SEEN)
     with Archive.open(url) as archive:
         failing = crawl_log(archive, agencies)
-    figures["load_s"] = time.perf_counter() - started
+    took = time.perf_counter() - started
     print(
-        f"loaded {stored:,} SYNTHETIC reports, {len(agencies):,} agencies"
-        f" in {figures['load_s']:.0f} s"
+        f"loaded {stored:,} SYNTHETIC reports, {len(agencies):,} agencies in {took:.1f} s"
+        f" ({stored / took:,.0f} reports/s, generation included)"
     )
+    print(SHORTCUTS)
     print(f"planted: {dict(sorted(planted.items()))}, failing portals: {failing}")
+
+
+def check(url: str, n: int) -> None:
     settings = load_settings({})
+    runs: list[dict[str, float]] = [{}, {}]
     with Archive.open(url) as archive:
         t0 = time.perf_counter()
-        found = archive.check_candidates(setpass.plan(settings, NOW.date()))
+        states = gather.collect(archive, settings, NOW, runs[0])
         t1 = time.perf_counter()
-        states = gather.collect(archive, settings, NOW)  # candidates again + the pure checks
-        t2 = time.perf_counter()
         first = archive.sync_findings(settings.kinds, states, now=NOW)
-        t3 = time.perf_counter()
+        t2 = time.perf_counter()
         later = NOW + dt.timedelta(hours=1)
-        states = gather.collect(archive, settings, later)
+        again = gather.collect(archive, settings, later, runs[1])
+        t3 = time.perf_counter()
+        second = archive.sync_findings(settings.kinds, again, now=later)
         t4 = time.perf_counter()
-        second = archive.sync_findings(settings.kinds, states, now=later)
-        t5 = time.perf_counter()
-    candidates = t1 - t0
-    figures |= {f"  sql {k}": v for k, v in found.timings.items()}
-    figures |= {
-        "candidate_queries_s": candidates,
-        "python_checks_s": (t2 - t1) - candidates,  # collect() minus its candidate queries
-        "sync_first_s": t3 - t2,
-        "pass_total_s": t3 - t1,
-        "second_pass_s": t4 - t3,
-        "sync_second_s": t5 - t4,
-    }
+        found = archive.check_candidates(setpass.plan(settings, NOW.date()))
     print(
         f"candidates: {len(found.table)} table, {len(found.late)} late,"
         f" {len(found.absent)} absent, {len(found.removed_or_changed)} removed/changed,"
@@ -286,10 +472,14 @@ def run(url: str, n: int, seed: int) -> None:
     )
     print(f"findings by kind: {dict(sorted(Counter(s.kind for s in states).items()))}")
     print(f"first sync: {first}; second sync (nothing new): {second}")
-    for k, v in figures.items():
-        print(f"  {k:26s} {v:8.2f}")
-    print(f"throughput: {n / figures['pass_total_s']:,.0f} reports/s (checks + sync)")
-    print(f"load average (1, 5, 15 min): {os.getloadavg()}")
+    print(f"{'stage (seconds)':34s} {'first':>8s} {'second':>8s}")
+    for name in runs[0]:
+        print(f"  {name:32s} {runs[0][name]:8.2f} {runs[1].get(name, 0.0):8.2f}")
+    print(f"  {'= checks (collect)':32s} {t1 - t0:8.2f} {t3 - t2:8.2f}")
+    print(f"  {'findings sync':32s} {t2 - t1:8.2f} {t4 - t3:8.2f}")
+    print(f"  {'= pass total (checks + sync)':32s} {t2 - t0:8.2f} {t4 - t2:8.2f}")
+    print(f"throughput: {n / (t2 - t0):,.0f} reports/s (first pass, checks + sync)")
+    print(f"load average (1, 5, 15 min): {tuple(round(x, 2) for x in os.getloadavg())}")
 
 
 def main() -> None:
@@ -299,15 +489,48 @@ def main() -> None:
         "--postgres", metavar="URL", help="PostgreSQL (a scratch schema, dropped after)"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"with --postgres: load into schema {KEPT} and keep it (for --reuse)",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help=f"with --postgres: time the pass on {KEPT} only"
+    )
+    parser.add_argument("--drop", action="store_true", help=f"with --postgres: drop {KEPT}")
     args = parser.parse_args()
     n = args.reports or (1_000_000 if args.postgres else 100_000)
     print(f"SYNTHETIC data: {n:,} made-up reports")
-    if args.postgres:
+    if args.postgres and (args.keep or args.reuse or args.drop):
+        url = _kept_schema(args.postgres, create=args.keep, drop=args.drop)
+        if not args.drop:
+            run(url, n, args.seed, reuse=args.reuse)
+    elif args.postgres:
         with isolated_postgres_schema(args.postgres) as url:
             run(url, n, args.seed)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             run(f"sqlite:///{Path(tmp) / 'bench.db'}", n, args.seed)
+
+
+KEPT = "gk_bench_check_scale"
+
+
+def _kept_schema(url: str, *, create: bool, drop: bool) -> str:
+    """The URL of schema ``KEPT`` (created empty with ``create``, dropped with ``drop``)."""
+    import psycopg
+
+    base, _, query = url.partition("?")
+    with psycopg.connect(
+        base.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as c:
+        if create or drop:
+            c.execute(f'DROP SCHEMA IF EXISTS "{KEPT}" CASCADE')
+            print(f"dropped schema {KEPT} (if it existed)")
+        if create:
+            c.execute(f'CREATE SCHEMA "{KEPT}"')
+    sep = "&" if query else ""
+    return f"{base}?{query}{sep}options=-csearch_path%3D{KEPT}"
 
 
 if __name__ == "__main__":

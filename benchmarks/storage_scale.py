@@ -7,6 +7,9 @@ table 3 numbers, template narrative); nothing is real data. Usage:
     .venv/bin/python benchmarks/storage_scale.py --reports 100000     # the README's figures
     .venv/bin/python benchmarks/storage_scale.py --postgres postgresql+psycopg://…/test
                                                   # PostgreSQL, 1 000 000 reports by default
+    .venv/bin/python -u benchmarks/storage_scale.py --normal 10000 --postgres …
+                # the README's 1 000 000: 10 000 through the normal path, the rest SYNTHETIC
+                # bulk (COPY, benchmarks/pg_bulk_fill.py; checked against the normal path)
 
 Reports are spread over agencies × 10 years (2014–2023). The first ``--single`` reports go
 through the one-call-per-report API (``put_document`` + ``store_report``, one transaction each:

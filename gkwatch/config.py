@@ -8,17 +8,25 @@ it is optional.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 import yaml
 
 from gkwatch.errors import ConfigError
 
+if TYPE_CHECKING:
+    from monitor.settings import MonitorConfig
+
 APP = "gkwatch"
+
+#: What the scheduled jobs call to reload the configuration on every run (see
+#: ``monitor.service.jobs``): a "module:function" string, so the job store keeps no object.
+MONITOR_LOADER = "gkwatch.config:load_monitor_config"
 
 
 def default_database_url() -> str:
@@ -88,3 +96,34 @@ def load(config_path: str | Path | None = None, database: str | None = None) -> 
         document_dir=_path(env.get("GKWATCH_DOCUMENT_DIR") or data.get("document_dir"), base),
         sections=sections,
     )
+
+
+def crawl_command(config: Config) -> list[str]:
+    """The command line of one local crawl of the whole registry into the archive."""
+    command = [sys.executable, "-m", "crawler.run", "--database", config.database_url]
+    if config.registry is not None:
+        command += ["--registry", str(config.registry)]
+    if config.document_dir is not None:
+        command += ["--document-dir", str(config.document_dir)]
+    return command
+
+
+def monitor_config(config: Config) -> MonitorConfig:
+    """What the monitor needs of ``config``; raises ``monitor.errors.SettingsError`` when the
+    ``monitor:`` section has a value it cannot use."""
+    # imported here: ``monitor`` pulls in Apprise, which ``gkwatch --help`` need not load
+    from monitor.settings import MonitorConfig
+
+    return MonitorConfig(
+        database_url=config.database_url,
+        document_dir=config.document_dir,
+        apprise_config=config.apprise_config,
+        base_url=config.base_url,
+        section=config.section("monitor"),
+        crawl_command=tuple(crawl_command(config)),
+    )
+
+
+def load_monitor_config(config_path: str | None, database_url: str | None) -> MonitorConfig:
+    """``MONITOR_LOADER``: the configuration as ``load`` reads it, for the monitor."""
+    return monitor_config(load(config_path, database_url))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from gkwatch.config import APP, Config
+from gkwatch.config import APP, Config, monitor_config
 from gkwatch.errors import GkwatchError
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def check(run: DemoRun, config: Config, now: dt.datetime) -> SyncResult:
 
     started = time.perf_counter()
     with Archive.open(run.database_url) as archive:
-        result = run_checks(archive, config, now)
+        result = run_checks(archive, monitor_config(config), now)
     run.timed("checks", started)
     return result
 
@@ -221,7 +221,7 @@ def alert(
             raise DemoFailed("alerts", f"Apprise does not understand the URL {url!r}")
     started = time.perf_counter()
     with Archive.open(run.database_url) as archive:
-        report = deliver(archive, config, now, channels=channels)
+        report = deliver(archive, monitor_config(config), now, channels=channels)
     run.timed("alerts", started)
     return report
 

@@ -35,3 +35,12 @@ class SchedulerLocked(MonitorError, RuntimeError):
             f"another gkwatch scheduler already runs on {url} (lock {lease!r} is held); "
             "stop it first, or wait for its lease to expire if it was killed"
         )
+
+
+class LoaderError(MonitorError, ValueError):
+    """The configuration loader a scheduled job names ("module:function") cannot be used."""
+
+    def __init__(self, loader: str, problem: str) -> None:
+        self.loader = loader
+        self.problem = problem
+        super().__init__(f"configuration loader {loader!r}: {problem}")

@@ -51,14 +51,19 @@ def agency_facts(archive: Archive) -> tuple[dict[str, AgencyFacts], dict[str, se
     return facts, lists
 
 
-def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[FindingState]:
+def collect(
+    archive: Archive,
+    settings: Settings,
+    now: dt.datetime,
+    timings: dict[str, float] | None = None,
+) -> list[FindingState]:
     """Every finding the enabled checks produce now: the set-based pass (``monitor.setpass``)
     when the stored narrative signatures fit the configured shingle size, else the streaming
-    pass, which shingles the texts itself."""
+    pass, which shingles the texts itself. ``timings``: the set-based pass's stage seconds."""
     if settings.copy_shingle == SHINGLE:
         from monitor import setpass  # setpass reuses this module's helpers
 
-        return setpass.collect(archive, settings, now)
+        return setpass.collect(archive, settings, now, timings)
     return collect_streaming(archive, settings, now)
 
 

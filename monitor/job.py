@@ -6,15 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
-from gkwatch.config import Config
 from monitor import gather
-from monitor.settings import load
+from monitor.settings import MonitorConfig
 from storage import Archive, SyncResult
 
 
 def run_checks(
     archive: Archive,
-    config: Config,
+    config: MonitorConfig,
     now: dt.datetime | None = None,
     *,
     kinds: Iterable[str] | None = None,
@@ -23,7 +22,7 @@ def run_checks(
     known ones get ``last_seen``, cleared ones resolve (each open/resolve queues one alert).
     ``kinds`` limits the run to some kinds (findings of other kinds are left alone)."""
     now = now or dt.datetime.now(dt.UTC)
-    settings = load(config.section("monitor"))
+    settings = config.settings
     if kinds is not None:  # a subset (the deadline sweep): only these open and resolve
         settings = replace(settings, kinds=tuple(k for k in settings.kinds if k in set(kinds)))
     states = gather.collect(archive, settings, now)

@@ -7,6 +7,7 @@ flags, and the check decides (tests/monitor/test_facts_equivalence.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
 
 from monitor.checks import (
@@ -133,31 +134,61 @@ def copy_pairs(found: Candidates, settings: Settings) -> set[tuple[copied.DocRef
     return copied.pairs_from(buckets, previous, settings.copy_threshold)
 
 
-def collect(archive: Archive, settings: Settings, now: dt.datetime) -> list[FindingState]:
-    """Every finding the enabled checks produce now (the streaming pass's result)."""
+def collect(
+    archive: Archive,
+    settings: Settings,
+    now: dt.datetime,
+    timings: dict[str, float] | None = None,
+) -> list[FindingState]:
+    """Every finding the enabled checks produce now (the streaming pass's result).
+    ``timings``, when given, receives the seconds of each stage: ``sql <query>`` for the
+    candidate queries (``sql refresh+overhead``: the rest of ``check_candidates``), then the
+    Python stages by check."""
     from monitor import gather  # the shared helpers (crawl evidence, removal, texts)
+
+    laps: dict[str, float] = {} if timings is None else timings
+    started = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal started
+        now_ = time.perf_counter()
+        laps[name] = laps.get(name, 0.0) + now_ - started
+        started = now_
 
     kinds = set(settings.kinds)
     agencies, lists = gather.agency_facts(archive)
     log = archive.fetches(limit=gather.FETCH_WINDOW)
     names = {a.id: a.name for a in agencies.values()}
     today = now.astimezone(gather.CHINA).date()
+    lap("agencies+fetch log")
     found = archive.check_candidates(plan(settings, today))
+    lap("sql (all candidate queries)")
+    sql = laps.pop("sql (all candidate queries)")
+    for name, seconds in found.timings.items():
+        laps[f"sql {name}"] = seconds
+    laps["sql refresh+overhead"] = sql - sum(found.timings.values())
     out = table_findings(found, settings, names)
+    lap("py table checks")
     if kinds & {"missing", "due"}:
         out += missing_findings(found, agencies, settings, today)
+    lap("py missing")
     if "late" in kinds:
         facts = [report_facts(s) for s in found.late]
         out += late.check(gather.with_crawl_evidence(facts, agencies, lists, log), agencies)
+    lap("py late")
     if "removed" in kinds:
         gone = [report_facts(s) for s in found.removed_or_changed if s.status == "removed"]
         out += removed.check(gather.with_removal_status(archive, gone), agencies)
+    lap("py removed")
     if "changed" in kinds:
         versioned = [s for s in found.removed_or_changed if s.versions > 1]
         out += gather.changed_findings(archive, versioned, names)
+    lap("py changed")
     if "copied" in kinds:
         out += gather.verify_copies(archive, copy_pairs(found, settings), settings, names)
+    lap("py copied (verify texts)")
     if "crawl_failing" in kinds:
         histories = gather.crawl_histories(archive, agencies, log)
         out += crawl_failing.check(histories, failures=settings.crawl_failures, names=names)
+    lap("py crawl_failing")
     return out

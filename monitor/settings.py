@@ -1,12 +1,15 @@
-"""The ``monitor:`` section of the config file, validated, with the defaults of the issue.
+"""What the monitor is configured with: ``MonitorConfig`` (built by the front end from its own
+configuration) and the ``monitor:`` section of the config file, validated into ``Settings`` with
+the defaults of the issue.
 
-Every key is optional; see the "Monitoring" section of the README for the full list.
+Every key of the section is optional; see the "Monitoring" section of the README for the list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from monitor.errors import SettingsError
@@ -155,3 +158,31 @@ def load(raw: Mapping[str, Any] | None) -> Settings:
         misfire_grace_seconds=_int(schedule, "misfire_grace_seconds", 3600, minimum=1),
         crawl_command=tuple(command),
     )
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    """Everything monitor code reads of the configuration. The front end builds it (gkwatch:
+    ``gkwatch.config.monitor_config``), so monitor never sees the front end's own types.
+
+    ``section`` is the raw ``monitor:`` mapping; it is validated on construction, so a bad
+    value fails where the configuration is read, and ``settings`` holds the result.
+    ``crawl_command`` is the scheduled crawl's default command line (the section's
+    ``schedule.crawl_command`` overrides it); empty when the front end gives none.
+    """
+
+    database_url: str
+    document_dir: Path | None = None
+    apprise_config: Path | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    section: Mapping[str, Any] = field(default_factory=dict)
+    crawl_command: tuple[str, ...] = ()
+    settings: Settings = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", load(self.section))
+
+    @property
+    def scheduled_crawl(self) -> tuple[str, ...]:
+        """The command the scheduled crawl runs: the section's override, else the default."""
+        return self.settings.crawl_command or self.crawl_command

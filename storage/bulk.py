@@ -3,10 +3,20 @@
 It writes the rows the normal path (``import_registry``, ``store_report``, ``mark_missing``)
 would write for the same agencies and records — agencies, reports, versions with their record
 JSON and content hash, version facts — but in a few large statements (COPY on PostgreSQL,
-executemany on SQLite) into an *empty* archive, with ids assigned here. Two shortcuts, both
-labelled: every version points at ONE tiny placeholder document (its bytes say it is
-synthetic), and no ``cell_values`` rows are written (a check pass does not read them).
-``tests/storage/test_storage_bulk.py`` checks that the rows equal the normal path's.
+executemany on SQLite) into an *empty* archive, with ids assigned here. Shortcuts, all
+labelled:
+
+* every version points at ONE tiny placeholder document (its bytes say it is synthetic), and
+  no ``cell_values`` rows are written (a check pass does not read them);
+* a version may come as a ``Derivation`` instead of a ``Report``: the caller (a benchmark's
+  generator) gives the facts, figures and signature it computed directly, and the stored
+  record is a SYNTHETIC placeholder (``placeholder``: agency, year, title, signing date and
+  the narrative sections, no tables; ``parser_version`` ``PLACEHOLDER_PARSER``; content hash
+  of the placeholder's JSON). A check pass reads a latest version's record only for the copy
+  check's text comparison (the narrative, kept) and old versions for ``changed`` (give those
+  as ``Report``: stored in full).
+
+``tests/storage/test_storage_facts.py`` checks that the rows equal the normal path's.
 """
 
 from __future__ import annotations
@@ -21,17 +31,62 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, insert, text
 
-from parser.record import Report
+from parser.record import Report, Section
 from storage import factstore
 from storage.content import content_hash
 from storage.engine import Database
-from storage.facts import derive
+from storage.facts import Derived, derive
 from storage.models import AgencyRow, DocumentRow, ReportRow, VersionRow
+from storage.sketch import Signature
 from storage.types import Agency
 
 PLACEHOLDER = b"SYNTHETIC placeholder document written by storage.bulk for a benchmark"
 PLACEHOLDER_SHA = hashlib.sha256(PLACEHOLDER).hexdigest()
 BATCH = 5000
+PLACEHOLDER_PARSER = "SYNTHETIC-placeholder"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One version given by what storage derives of it (``storage.facts.derive``), computed
+    directly by a SYNTHETIC generator, with a placeholder record (``placeholder``)."""
+
+    record: dict[str, Any]
+    facts: dict[str, Any]
+    figures: dict[str, Any]  # a report_figures row without version_id, shingles and sketch
+    sketch: Signature | None
+
+
+def placeholder(
+    agency: str,
+    year: int,
+    title: str | None,
+    signed_on: dt.date | None,
+    template: str,
+    sections: Iterable[Section],
+) -> dict[str, Any]:
+    """A SYNTHETIC stand-in for a full record: what the copy check reads (the narrative),
+    no tables; equal to ``Report(...).to_dict()`` of such a record, without building one."""
+    return _BLANK | {
+        "agency": agency,
+        "year": year,
+        "signed_on": signed_on.isoformat() if signed_on else None,
+        "template": template,
+        "title": title,
+        "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in sections],
+    }
+
+
+def _placeholder_hash(record: dict[str, Any]) -> str:
+    """A placeholder's content hash: of its title and narrative (not ``content_hash``, which
+    is of a full record's cells; no check reads it)."""
+    text = "\n".join(p for s in record["sections"] for p in s["paragraphs"])
+    return hashlib.sha256(f"{PLACEHOLDER_PARSER}\n{record['title']}\n{text}".encode()).hexdigest()
+
+
+_BLANK = Report(
+    agency=None, year=None, signed_on=None, template="legacy", parser_version=PLACEHOLDER_PARSER
+).to_dict()
 
 
 @dataclass(frozen=True)
@@ -46,7 +101,7 @@ class BulkReport:
     published_on: dt.date | None
     list_date: dt.date | None
     seen_at: dt.datetime
-    records: tuple[Report, ...]
+    records: tuple[Report | Derivation, ...]
     removed_at: dt.datetime | None = None
 
 
@@ -95,21 +150,30 @@ def report_rows(
         }
         versions, facts = [], []
         for number, record in enumerate(r.records, 1):
+            if isinstance(record, Derivation):
+                stored = record.record
+                parser_version = PLACEHOLDER_PARSER
+                digest = _placeholder_hash(stored)
+                derived = Derived(record.facts, record.sketch, record.figures)
+            else:
+                stored = record.to_dict()
+                parser_version = record.parser_version
+                digest = content_hash(record)
+                derived = derive(record)
             versions.append(
                 {
                     "id": version_id,
                     "report_id": report_id,
                     "number": number,
                     "document_sha": PLACEHOLDER_SHA,
-                    "record": record.to_dict(),
-                    "parser_version": record.parser_version,
-                    "content_hash": content_hash(record),
+                    "record": stored,
+                    "parser_version": parser_version,
+                    "content_hash": digest,
                     "attachments": [],
                     "first_seen": r.seen_at,
                     "last_seen": r.seen_at,
                 }
             )
-            derived = derive(record)
             facts.append(factstore.row(version_id, derived))
             facts.append(factstore.figures_row(version_id, derived))
             version_id += 1

@@ -15,6 +15,7 @@ from storage.checkinputs import check_inputs
 from storage.facts import CheckInput
 
 IDS_PER_QUERY = 5000
+WORK_MEM = "256MB"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ def run(conn: Connection, plan: Plan, clock: Callable[[], float]) -> Candidates:
         timings[name] = now - started
         started = now
 
+    if conn.dialect.name == "postgresql":
+        # the pass sorts and groups whole-archive sets (window by agency and year, LSH bands):
+        # in memory rather than in temporary files; for this read transaction only
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
     try:
         reports = c.latest_figures(conn)
         lap("latest_figures")

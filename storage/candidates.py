@@ -48,6 +48,7 @@ _F = report_figures
 EPS = 1e-7  # float slack: SQL keeps a little more than the checks flag, never less
 BAND_BINS = 4  # as monitor.checks.copied: 8 bands of 4 bins
 _EMPTY_BIN = EMPTY.to_bytes(4, "little")
+IDS_PER_QUERY = 5000
 
 _meta = MetaData()
 LATEST = Table(
@@ -197,32 +198,41 @@ def _sketch_row(r: Any) -> SketchRow:
 
 def band_buckets(conn: Connection, min_shingles: int) -> list[list[SketchRow]]:
     """LSH: per year and band of ``BAND_BINS`` bins, the groups of two or more reports whose
-    band is identical (bands with every bin empty carry no evidence and are skipped)."""
+    band is identical (bands with every bin empty carry no evidence and are skipped).
+
+    One grouping scan per band gives the members' ids (no join back to the table); the
+    signatures of those few members are then read by id."""
     t = LATEST.c
     eligible = and_(t.shingles >= min_shingles, t.sketch.is_not(None))
     width = BAND_BINS * 4
-    buckets: list[list[SketchRow]] = []
+    postgres = conn.dialect.name == "postgresql"
+    groups: list[list[int]] = []
     for band in range(BINS // BAND_BINS):
         key = func.substr(t.sketch, band * width + 1, width)
-        usable = and_(eligible, key != _EMPTY_BIN * BAND_BINS)
-        shared = (
-            select(t.year, key.label("k"))
-            .where(usable)
+        ids = func.array_agg(t.report_id) if postgres else func.group_concat(t.report_id)
+        query = (
+            select(t.year, key.label("k"), ids.label("ids"))
+            .where(eligible, key != _EMPTY_BIN * BAND_BINS)
             .group_by(t.year, key)
             .having(func.count() > 1)
-            .subquery()
+            .order_by(t.year, key)
         )
-        query = (
-            select(t.report_id, t.agency_id, t.year, t.shingles, t.sketch, shared.c.k)
-            .join(shared, and_(shared.c.year == t.year, shared.c.k == key))
-            .where(usable)
-            .order_by(t.year, shared.c.k, t.agency_id)
-        )
-        groups: dict[tuple[int, bytes], list[SketchRow]] = {}
         for r in conn.execute(query):
-            groups.setdefault((r.year, bytes(r.k)), []).append(_sketch_row(r))
-        buckets += groups.values()
-    return buckets
+            groups.append(list(r.ids) if postgres else [int(i) for i in r.ids.split(",")])
+    rows = _sketch_rows(conn, sorted({i for g in groups for i in g}))
+    return [sorted((rows[i] for i in g), key=lambda m: m.agency_id) for g in groups]
+
+
+def _sketch_rows(conn: Connection, ids: Sequence[int]) -> dict[int, SketchRow]:
+    t = LATEST.c
+    out: dict[int, SketchRow] = {}
+    for i in range(0, len(ids), IDS_PER_QUERY):
+        query = select(t.report_id, t.agency_id, t.year, t.shingles, t.sketch).where(
+            t.report_id.in_(ids[i : i + IDS_PER_QUERY])
+        )
+        for r in conn.execute(query):
+            out[r.report_id] = _sketch_row(r)
+    return out
 
 
 def previous_year_pairs(

@@ -8,6 +8,7 @@ import apprise
 import click
 
 from gkwatch.access import config_of, open_archive
+from gkwatch.config import monitor_config
 
 
 @click.group()
@@ -23,8 +24,7 @@ def test(ctx: click.Context, tags: tuple[str, ...]) -> None:
     from monitor.alerts import channels
     from monitor.alerts.deliver import send
 
-    config = config_of(ctx)
-    targets = channels.load(channels.config_path(config))
+    targets = channels.load(channels.config_path(monitor_config(config_of(ctx))))
     chosen = channels.matching(targets, tags) if tags else list(targets)
     if not chosen:
         raise click.ClickException(f"no channel has the tag(s) {', '.join(tags)}")
@@ -88,8 +88,9 @@ def send_(ctx: click.Context, dry_run: bool) -> None:
     from monitor.alerts.deliver import deliver
 
     config = config_of(ctx)
+    monitoring = monitor_config(config)
     with open_archive(config) as archive:
-        report = deliver(archive, config, dry_run=dry_run)
+        report = deliver(archive, monitoring, dry_run=dry_run)
     if dry_run:
         if not report.messages:
             click.echo("nothing to send")

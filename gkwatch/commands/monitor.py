@@ -9,6 +9,7 @@ import json
 import click
 
 from gkwatch.access import config_of, open_archive
+from gkwatch.config import MONITOR_LOADER, monitor_config
 
 
 @click.command()
@@ -28,9 +29,10 @@ def check(ctx: click.Context, kinds: tuple[str, ...], as_json: bool) -> None:
             f"unknown kind {', '.join(unknown)}; known: {', '.join(ALL_KINDS)}"
         )
     config = config_of(ctx)
+    monitoring = monitor_config(config)
     started = dt.datetime.now(dt.UTC)
     with open_archive(config) as archive:
-        result = run_checks(archive, config, started, kinds=kinds or None)
+        result = run_checks(archive, monitoring, started, kinds=kinds or None)
         detail = {"opened": result.opened, "updated": result.updated, "resolved": result.resolved}
         archive.record_job_run("check", started, dt.datetime.now(dt.UTC), "ok", detail)
         open_now = archive.findings(open_only=True)
@@ -109,7 +111,13 @@ def serve(ctx: click.Context, lock_ttl: int) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    run(config_of(ctx), lock_ttl=lock_ttl)
+    config = config_of(ctx)
+    run(
+        monitor_config(config),
+        loader=MONITOR_LOADER,
+        config_path=str(config.config_path) if config.config_path else None,
+        lock_ttl=lock_ttl,
+    )
 
 
 COMMANDS: list[click.Command] = [check, status, serve]

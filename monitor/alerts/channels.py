@@ -8,26 +8,23 @@ channel receives an alert when one of its tags is among them; a channel tagged `
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import apprise
 
-from gkwatch.config import Config
 from monitor.errors import AlertConfigError
+from monitor.settings import MonitorConfig
 
-ENV = "GKWATCH_APPRISE_CONFIG"
 
-
-def config_path(config: Config) -> Path:
+def config_path(config: MonitorConfig) -> Path:
+    # the front end has already resolved its file and environment into ``apprise_config``
     if config.apprise_config is not None:
         return config.apprise_config
-    if os.environ.get(ENV):
-        return Path(os.environ[ENV]).expanduser()
     raise AlertConfigError(
         "apprise_config",
-        f"no Apprise configuration: set apprise_config in the config file or ${ENV}",
+        "no Apprise configuration: set apprise_config in the config file "
+        "or $GKWATCH_APPRISE_CONFIG",
     )
 
 

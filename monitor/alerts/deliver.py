@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import apprise
 
-from gkwatch.config import Config
 from monitor.alerts import channels as _channels
 from monitor.alerts.backoff import next_attempt
 from monitor.alerts.messages import (
@@ -28,7 +27,7 @@ from monitor.alerts.messages import (
     notify_type,
     numbers,
 )
-from monitor.settings import Settings, load
+from monitor.settings import MonitorConfig, Settings
 from storage import Agency, Alert, Archive, Finding, NotFound
 
 
@@ -134,14 +133,14 @@ def compose(
 
 def deliver(
     archive: Archive,
-    config: Config,
+    config: MonitorConfig,
     now: dt.datetime | None = None,
     *,
     dry_run: bool = False,
     channels: apprise.Apprise | None = None,
 ) -> DeliveryReport:
     """Deliver every due alert once (see the module docstring for the guarantee)."""
-    settings = load(config.section("monitor"))
+    settings = config.settings
     now = now or dt.datetime.now(dt.UTC)
     if channels is None:
         channels = _channels.load(_channels.config_path(config))
@@ -189,9 +188,9 @@ def deliver(
 _UNROUTED = "\0unrouted"
 
 
-def _template_dir(config: Config) -> Path | None:
-    alerts = config.section("monitor").get("alerts") or {}
-    value = alerts.get("templates") if isinstance(alerts, dict) else None
+def _template_dir(config: MonitorConfig) -> Path | None:
+    alerts = config.section.get("alerts") or {}
+    value = alerts.get("templates") if isinstance(alerts, Mapping) else None
     return Path(str(value)).expanduser() if value else None
 
 

@@ -23,9 +23,9 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from gkwatch.config import Config
+from monitor.service.jobs import resolve
 from monitor.service.lock import ServiceLock
-from monitor.settings import Settings, load
+from monitor.settings import MonitorConfig, Settings
 from storage import Archive
 
 JOBSTORE_TABLE = "apscheduler_jobs"
@@ -94,11 +94,16 @@ def add_jobs(
         )
 
 
-def serve(config: Config, *, lock_ttl: float = 60) -> None:
+def serve(
+    config: MonitorConfig, *, loader: str, config_path: str | None = None, lock_ttl: float = 60
+) -> None:
     """Run until SIGTERM/SIGINT. Refuses to start (``SchedulerLocked``) when another
-    scheduler holds the lock on the same database."""
-    settings = load(config.section("monitor"))
-    config_path = str(config.config_path) if config.config_path else None
+    scheduler holds the lock on the same database.
+
+    The jobs get ``(loader, config_path, config.database_url)`` and reload the configuration
+    through ``loader`` ("module:function", see ``monitor.service.jobs``) on every run."""
+    resolve(loader)  # a loader that cannot be imported fails now, not at the first run
+    settings = config.settings
     with Archive.open(config.database_url) as archive:
         scheduler = make_scheduler(config.database_url, settings)
         lock = ServiceLock(
@@ -108,7 +113,7 @@ def serve(config: Config, *, lock_ttl: float = 60) -> None:
             add_jobs(
                 scheduler,
                 job_specs(settings),
-                (config_path, config.database_url),
+                (loader, config_path, config.database_url),
                 settings.misfire_grace_seconds,
             )
             stop = _stopper(scheduler)

@@ -11,8 +11,7 @@ import pytest
 from crawl_helpers import run_crawl
 from crawl_siteserver import Site
 
-from gkwatch.config import Config
-from monitor import run_checks
+from monitor import MonitorConfig, run_checks
 from storage import Archive
 
 pytestmark = pytest.mark.slow
@@ -69,7 +68,7 @@ def test_a_list_that_empties_makes_crawl_failing_fire(site: Fixture, sqlite_url:
     second = run_crawl(sqlite_url)
     assert (second["agencies"]["jia"]["listed"], second["agencies"]["yi"]["listed"]) == (0, 1)
 
-    config = Config(database_url=sqlite_url, sections={"monitor": {"kinds": ["crawl_failing"]}})
+    config = MonitorConfig(database_url=sqlite_url, section={"kinds": ["crawl_failing"]})
     with Archive.open(sqlite_url) as archive:
         runs = archive.crawl_runs(2)
         assert [r.stats["agencies"]["jia"]["listed"] for r in runs] == [0, 7]

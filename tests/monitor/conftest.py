@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from gkwatch.config import Config
+from monitor.settings import MonitorConfig
 from storage import Archive
 
 REGISTRY = """\
@@ -102,12 +102,12 @@ def archive(db_url: str) -> Iterator[Archive]:
 
 def make_config(
     tmp_path: Path, db_url: str, apprise_yaml: str, monitor: dict[str, Any] | None = None
-) -> Config:
+) -> MonitorConfig:
     path = tmp_path / "apprise.yaml"
     path.write_text(apprise_yaml, encoding="utf-8")
-    return Config(
+    return MonitorConfig(
         database_url=db_url,
         apprise_config=path,
         base_url="http://gk.example",
-        sections={"monitor": monitor or {}},
+        section=monitor or {},
     )

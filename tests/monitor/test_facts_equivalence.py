@@ -4,7 +4,11 @@ what the pure checks find on the full records."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
+from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from records import active, appeals, applications, report
@@ -13,7 +17,7 @@ from monitor import gather, setpass
 from monitor.checks import carryover, identity, in_force, jump, prose_mismatch
 from monitor.settings import load
 from parser.record import Report
-from storage import Archive, ReportObservation
+from storage import Archive, ReportObservation, bulk
 from storage.facts import derive, failing_of, slim_record
 from storage.types import FindingState
 
@@ -170,3 +174,37 @@ def test_set_based_pass_finds_what_the_streaming_pass_finds(archive: Archive) ->
     assert "jump:sy-fgj:2024:licensing_decisions" not in found  # blank
     assert "jump:sy-fgj:2024:punishment_decisions" in found  # 29 -> printed 0
     assert "late:sy-gov:2024" not in found  # published on the deadline day
+
+
+def _benchmark() -> Any:
+    """benchmarks/check_scale.py (not a package): its SYNTHETIC world, planted problems and
+    all, is a second, larger archive on which both passes must agree."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "check_scale.py"
+    spec = importlib.util.spec_from_file_location("check_scale_for_equivalence", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_set_based_pass_equals_streaming_on_the_benchmark_world(database_url: str) -> None:
+    bench = _benchmark()
+    shares = dict.fromkeys(bench.PLANTED, 0.03)  # ~36 reports of each planted kind
+    agencies, reports, planted = bench.synthetic(1200, 11, shares)
+    Archive.upgrade(database_url)
+    assert bulk.load(database_url, agencies, reports, now=bench.SEEN) > 1000
+    with Archive.open(database_url) as archive:
+        bench.crawl_log(archive, agencies)
+        settings = load({})
+        streaming = gather.collect_streaming(archive, settings, bench.NOW)
+        set_based = setpass.collect(archive, settings, bench.NOW)
+    assert _key(set_based) == _key(streaming)
+    found = Counter(s.kind for s in streaming)
+    assert set(found) >= set(planted) | {"crawl_failing"}, found
+    # each planted copy (one per year at most is the year's first and copies nothing) is
+    # named from both sides, in the LSH buckets of the same year
+    assert found["copied"] >= 2 * (planted["copied"] - len(bench.YEARS))
+    assert found["changed"] == planted["changed"]
+    assert found["removed"] == planted["removed"]
+    assert found["missing"] == planted["missing"]

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from gkwatch.config import Config
-from monitor import run_checks
+from monitor import MonitorConfig, run_checks
 from parser.record import Report
 from storage import Archive, FetchRecord, ReportObservation
 from tests.monitor.records import applications, report
@@ -41,10 +40,8 @@ def _store(
     )
 
 
-def _config(db_url: str) -> Config:
-    return Config(
-        database_url=db_url, sections={"monitor": {"kinds": ["missing", "late", "identity"]}}
-    )
+def _config(db_url: str) -> MonitorConfig:
+    return MonitorConfig(database_url=db_url, section={"kinds": ["missing", "late", "identity"]})
 
 
 def _open(archive: Archive, kind: str | None = None) -> list[str]:

@@ -13,6 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from gkwatch.config import MONITOR_LOADER
 from monitor.errors import SchedulerLocked
 from monitor.service.lock import LEASE, ServiceLock
 from monitor.service.scheduler import JOBSTORE_TABLE, JobSpec, add_jobs, job_specs, make_scheduler
@@ -59,7 +60,8 @@ def test_jobs_survive_a_restart_without_duplicates(db_url: str) -> None:
     for _ in range(3):  # three service starts on the same database
         scheduler = make_scheduler(db_url, settings, BackgroundScheduler)
         scheduler.start(paused=True)
-        add_jobs(scheduler, job_specs(settings), (None, db_url), settings.misfire_grace_seconds)
+        args = (MONITOR_LOADER, None, db_url)
+        add_jobs(scheduler, job_specs(settings), args, settings.misfire_grace_seconds)
         assert sorted(j.id for j in scheduler.get_jobs()) == ["crawl", "deliver", "sweep"]
         scheduler.shutdown()
     assert _stored_ids(db_url) == ["crawl", "deliver", "sweep"]

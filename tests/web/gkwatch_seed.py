@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import parser
-from gkwatch.config import Config
 from storage import Archive, ReportObservation
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -134,7 +133,7 @@ def seed(url: str, tmp: Path) -> dict[str, int]:
         planted = original.replace(PLANTED_OLD.encode(), PLANTED_NEW.encode(), 1)
         assert planted != original, "the planted edit no longer applies to the fixture"
         _store(archive, jx, planted, SEEN + dt.timedelta(days=30))
-        from monitor import run_checks
+        from monitor import MonitorConfig, run_checks
 
-        run_checks(archive, Config(database_url=url), NOW)
+        run_checks(archive, MonitorConfig(database_url=url), NOW)
     return years
