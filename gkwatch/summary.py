@@ -97,8 +97,8 @@ def build(
     groups; only groups, one page of the grid and the latest findings are read.
     ``with_regions=False`` skips the region roll-ups (``regions`` stays empty)."""
     agency_groups = archive.agency_tallies()
-    report_groups = archive.report_tallies()
-    statuses = timeliness.tally(agency_groups, report_groups, today=today, first_year=first_year)
+    counts = archive.counts()
+    statuses = timeliness.counted(archive, today=today, first_year=first_year)
     finding_groups = archive.finding_tallies(open_only=True, by_region=with_regions)
     by_year: dict[int, Counter[str]] = defaultdict(Counter)
     for (_, year, status), n in statuses.items():
@@ -113,8 +113,8 @@ def build(
     return Overview(
         today=today,
         agencies=sum(a.agencies for a in agency_groups),
-        reports=sum(r.reports for r in report_groups),
-        versions=sum(r.versions for r in report_groups),
+        reports=counts.reports,
+        versions=counts.versions,
         open_findings=sum(f.findings for f in finding_groups),
         by_kind_severity={k: dict(v) for k, v in sorted(by_kind.items())},
         by_year={y: dict(c) for y, c in by_year.items()},
@@ -137,8 +137,7 @@ def regions(
     overview; with ``region``, that region, its sub-regions and the regions above it as seen
     from its agencies only."""
     agency_groups = archive.agency_tallies(region=region)
-    report_groups = archive.report_tallies(region=region)
-    statuses = timeliness.tally(agency_groups, report_groups, today=today, first_year=first_year)
+    statuses = timeliness.counted(archive, today=today, first_year=first_year, region=region)
     found = archive.finding_tallies(open_only=True)
     if region is not None:
         found = [f for f in found if f.region is not None and queries.in_region(f.region, region)]

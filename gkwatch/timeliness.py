@@ -10,9 +10,10 @@ import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 if TYPE_CHECKING:
+    from storage import Archive
     from storage.aggregates import AgencyTally, ReportTally
 
 Status = Literal["on_time", "late", "missing", "not_due"]
@@ -38,6 +39,18 @@ def status(published: dt.date | None, present: bool, due: dt.date, today: dt.dat
             return "on_time"
         return "late"
     return "missing" if today > due else "not_due"
+
+
+def counted(
+    archive: Archive, *, today: dt.date, first_year: int, region: str | None = None
+) -> Counter[tuple[str, int, Status]]:
+    """Agency-years per (region, year, status), decided and summed by the database (the
+    monitor's deadline rule, as SQL in ``storage.deadline_sql``): what ``tally`` computes,
+    without reading a row per report."""
+    out: Counter[tuple[str, int, Status]] = Counter()
+    for t in archive.status_tallies(today=today, first_year=first_year, region=region):
+        out[(t.region, t.year, cast(Status, t.status))] += t.agency_years
+    return out
 
 
 def tally(

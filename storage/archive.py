@@ -347,6 +347,17 @@ class Archive:
         with self._db.read() as s:
             return _aggregates.report_tallies(s, region=region)
 
+    def status_tallies(
+        self,
+        *,
+        today: dt.date,
+        first_year: int,
+        region: str | None = None,
+    ) -> list[_aggregates.StatusTally]:
+        """The timeliness grid summed per (region, year, status) by the database."""
+        with self._db.read() as s:
+            return _aggregates.status_tallies(s, today=today, first_year=first_year, region=region)
+
     def finding_tallies(
         self, *, open_only: bool = True, by_region: bool = True
     ) -> list[_aggregates.FindingTally]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from storage_factories import report, write_registry
 
+from gkwatch import timeliness
 from storage import Archive, FindingState, ReportObservation
-from storage.aggregates import AgencyTally, FindingTally, ReportTally
+from storage.aggregates import AgencyTally, FindingTally, ReportTally, StatusTally
 
 REGISTRY = """\
 agencies:
@@ -184,3 +186,125 @@ def test_grid_agencies_and_report_infos(archive: Archive, tmp_path: Path) -> Non
         (r.agency_id, r.year) for r in archive.report_infos(agency_ids=["pt"], years=[2023])
     ] == [("pt", 2023)]
     assert archive.regions() == ["福建省/平潭", "福建省/平潭/教育", "福建省/平潭县"]
+
+
+DEADLINES = """\
+agencies:
+  - id: prov
+    name: 甲省人民政府
+    level: province
+    region: 甲省
+    portal: http://127.0.0.1:9/prov/
+    since: 2018
+  - id: city
+    name: 乙市人民政府
+    level: city
+    region: 甲省/乙市
+    portal: http://127.0.0.1:9/city/
+    since: 2019
+  - id: cnty
+    name: 丙县人民政府
+    level: county
+    region: 甲省/乙市/丙县
+    portal: http://127.0.0.1:9/cnty/
+  - id: dept
+    name: 乙市教育局
+    level: department
+    region: 甲省/乙市
+    portal: http://127.0.0.1:9/dept/
+    deadline: "01-15"
+    since: 2018
+  - id: town
+    name: 丁镇人民政府
+    level: township
+    region: 甲省/乙市/丙县
+    portal: http://127.0.0.1:9/town/
+  - id: town2
+    name: 戊乡人民政府
+    level: township
+    region: 甲省/乙市/丙县
+    portal: http://127.0.0.1:9/town2/
+    deadline: "02-28"
+    since: 2020
+"""
+
+
+def deadline_cases(archive: Archive, tmp: Path) -> Archive:
+    """Each level, two overrides, 2008-条例 years, deadline days and the days after."""
+    archive.import_registry(write_registry(tmp, DEADLINES))
+    d = dt.date
+    store(archive, "prov", 2018, published=d(2019, 3, 31))  # 2008 rule, the deadline day
+    store(archive, "prov", 2019, published=d(2020, 4, 1))  # a day late
+    store(archive, "city", 2019, listed=d(2020, 3, 31))  # the list's date, the deadline day
+    store(archive, "city", 2020)  # no date: first seen 2024-03-31, late
+    store(archive, "cnty", 2020, published=d(2021, 3, 31))  # cnty 2019: none
+    store(archive, "dept", 2018, published=d(2019, 3, 20))  # override ignored before 2019
+    store(archive, "dept", 2019, published=d(2020, 1, 16))  # override 01-15: a day late
+    store(archive, "dept", 2020, published=d(2021, 1, 15))  # the override's day
+    store(archive, "town", 2019, published=d(2020, 1, 31))  # township default 01-31
+    store(archive, "town", 2020, published=d(2021, 2, 1))  # a day late
+    store(archive, "town2", 2020, published=d(2021, 2, 28))  # override 02-28
+    return archive
+
+
+def by_status(tallies: list[StatusTally]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for t in tallies:
+        out[t.status] = out.get(t.status, 0) + t.agency_years
+    return out
+
+
+def test_status_tallies_apply_the_deadline_rule(archive: Archive, tmp_path: Path) -> None:
+    deadline_cases(archive, tmp_path)
+    # owed before 2021: prov 2018–20, city 2019–20, cnty 2019–20, dept 2018–20, town
+    # 2019–20, town2 2020. Late: prov 2019, city 2020, dept 2019, town 2020. Without a
+    # report: cnty 2019 (due 2020-03-31) and prov 2020 (due 2021-03-31).
+    on_deadline_day = archive.status_tallies(today=dt.date(2021, 3, 31), first_year=2019)
+    assert by_status(on_deadline_day) == {"on_time": 7, "late": 4, "missing": 1, "not_due": 1}
+    after = archive.status_tallies(today=dt.date(2021, 4, 1), first_year=2019)
+    assert by_status(after) == {"on_time": 7, "late": 4, "missing": 2}
+    assert StatusTally("甲省", 2020, "missing", 1) in after
+    assert StatusTally("甲省/乙市/丙县", 2019, "missing", 1) in after
+    assert sorted((t for t in after if t.region == "甲省/乙市"), key=repr) == [
+        StatusTally("甲省/乙市", 2018, "on_time", 1),
+        StatusTally("甲省/乙市", 2019, "late", 1),
+        StatusTally("甲省/乙市", 2019, "on_time", 1),
+        StatusTally("甲省/乙市", 2020, "late", 1),
+        StatusTally("甲省/乙市", 2020, "on_time", 1),
+    ]
+    # a region covers its sub-regions only
+    town = archive.status_tallies(
+        today=dt.date(2021, 4, 1), first_year=2019, region="甲省/乙市/丙县"
+    )
+    assert by_status(town) == {"on_time": 3, "late": 1, "missing": 1}
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        dt.date(2019, 6, 1),
+        dt.date(2020, 1, 31),
+        dt.date(2020, 2, 1),
+        dt.date(2021, 3, 31),
+        dt.date(2021, 4, 1),
+        dt.date(2022, 1, 1),
+        dt.date(2026, 5, 1),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("region", [None, "甲省/乙市"])
+def test_status_tallies_equal_the_python_tally(
+    archive: Archive, tmp_path: Path, today: dt.date, region: str | None
+) -> None:
+    deadline_cases(archive, tmp_path)
+    sql = archive.status_tallies(today=today, first_year=2019, region=region)
+    python = timeliness.tally(
+        archive.agency_tallies(region=region),
+        archive.report_tallies(region=region),
+        today=today,
+        first_year=2019,
+    )
+    assert {(t.region, t.year, t.status): t.agency_years for t in sql} == {
+        k: n for k, n in python.items() if n
+    }
+    assert len(sql) == len({(t.region, t.year, t.status) for t in sql})  # one tally per key
