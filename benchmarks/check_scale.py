@@ -7,15 +7,18 @@ report (``PLANTED``), so that every check has work: broken identities, carry-ove
 breaks, prose/table mismatches, jumps, copied narratives, late publication, missing reports,
 removed reports, reports changed after publication, and agencies whose portal fails.
 
-The archive is written by ``storage.bulk`` (a SYNTHETIC bulk loader: the same rows as the
-normal path, one placeholder document, no cell rows — see its docstring; its equality with
-the normal path is tested in tests/storage/test_storage_facts.py). Then the pass is timed:
-gather + checks (``monitor.gather.collect``), the findings sync, and a second sync with nothing
-new. Usage:
+The archive is written by ``storage.bulk``, a SYNTHETIC bulk loader, with shortcuts printed
+at every run (``SHORTCUTS``): one placeholder document, no cell rows, and for reports whose
+identities hold and that have one version, facts/figures/signature computed here directly
+(``derivation``) with a placeholder record. tests/storage/test_storage_facts.py checks the
+rows against the normal path's; tests/monitor/test_facts_equivalence.py runs both check
+passes on this world. Then the pass is timed stage by stage (``gather.collect``'s timings),
+with the findings sync, twice. Usage:
 
-    .venv/bin/python benchmarks/check_scale.py                       # SQLite, 100 000 reports
+    .venv/bin/python benchmarks/check_scale.py --reports 100000          # SQLite
     .venv/bin/python benchmarks/check_scale.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
                                                 # a scratch schema, 1 000 000 reports, dropped after
+    ... --postgres URL --keep | --reuse | --drop   # load once into a kept schema, time again, drop
 """
 
 from __future__ import annotations

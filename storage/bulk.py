@@ -271,8 +271,8 @@ def _load(
     if batch:
         flush()
         done += len(batch)
-    if db.backend == "postgresql":  # ids were given here: move the sequences past them
-        with db.engine.begin() as conn:
+    with db.engine.begin() as conn:
+        if db.backend == "postgresql":  # ids were given here: move the sequences past them
             for table in ("reports", "versions"):
                 conn.execute(
                     text(
@@ -280,4 +280,8 @@ def _load(
                         f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
                     )
                 )
+        # planner statistics, as autovacuum (or SQLite's optimize) would have them for an
+        # archive filled over time: without them a pass right after the load plans blind
+        for table in _ORDER:
+            conn.execute(text(f"ANALYZE {table}"))
     return done

@@ -83,26 +83,26 @@ def run(conn: Connection, plan: Plan, clock: Callable[[], float]) -> Candidates:
         buckets: list[list[c.SketchRow]] = []
         previous: list[tuple[c.SketchRow, c.SketchRow]] = []
         if plan.copied:
-            buckets = c.band_buckets(conn, plan.copy_min_shingles)
+            c.fill_sketches(conn, plan.copy_min_shingles)
+            lap("copy_sketch_table")
+            buckets = c.band_buckets(conn)
+            lap("copy_lsh_bands")
             previous = c.previous_year_pairs(
-                conn,
-                threshold=plan.copy_threshold,
-                margin=plan.copy_margin,
-                min_shingles=plan.copy_min_shingles,
+                conn, threshold=plan.copy_threshold, margin=plan.copy_margin
             )
-        lap("copy_candidates")
+            lap("copy_previous_year")
+        late: list[c.ReportSlim] = []
+        keys, years = c.deadline_keys(conn)
+        if plan.late and plan.dues is not None:
+            dues: list[c.Due] = []
+            for level, override in keys:
+                for year in years:
+                    due = plan.dues(level, override, year)
+                    dues.append((level, override, year, due))
+            late = c.late_candidates(conn, dues)
+        lap("late_candidates")
     finally:
         c.drop_latest(conn)
-    late: list[c.ReportSlim] = []
-    keys, years = c.deadline_keys(conn)
-    if plan.late and plan.dues is not None:
-        dues: list[c.Due] = []
-        for level, override in keys:
-            for year in years:
-                due = plan.dues(level, override, year)
-                dues.append((level, override, year, due))
-        late = c.late_candidates(conn, dues)
-    lap("late_candidates")
     changed = c.removed_or_changed(conn)
     lap("removed_changed")
     absent: list[tuple[str, int]] = []

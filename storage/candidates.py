@@ -63,9 +63,28 @@ LATEST = Table(
     Column("shingles", Integer),
     Column("sketch", LargeBinary),
     *(Column(name, Float) for name in columns()),
+    # what the late check's deadline and dates need (agency level and override, the dates)
+    Column("level", String(50)),
+    Column("override", String(20)),
+    Column("published_on", Date),
+    Column("list_date", Date),
+    Column("signed_on", Date),
+    Column("first_seen", UTCDateTime),
+    prefixes=["TEMPORARY"],
+)
+#: the eligible signatures only, narrow: the LSH bands scan it eight times
+SKETCHES = Table(
+    "gk_sketches",
+    _meta,
+    Column("report_id", Integer, primary_key=True),
+    Column("agency_id", String(100), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("shingles", Integer, nullable=False),
+    Column("sketch", LargeBinary, nullable=False),
     prefixes=["TEMPORARY"],
 )
 _COPIED = ["template", "failing", "prose_mismatch", "shingles", "sketch", *columns()]
+_DATES = ["published_on", "list_date", "first_seen"]
 
 
 def latest_figures(conn: Connection) -> int:
@@ -73,17 +92,46 @@ def latest_figures(conn: Connection) -> int:
     LATEST.drop(conn, checkfirst=True)
     LATEST.create(conn)
     source = (
-        select(_R.c.id, _R.c.agency_id, _R.c.year, *(_F.c[n] for n in _COPIED))
+        select(
+            _R.c.id,
+            _R.c.agency_id,
+            _R.c.year,
+            *(_F.c[n] for n in _COPIED),
+            _A.c.level,
+            func.coalesce(_A.c.deadline, ""),
+            *(_R.c[n] for n in _DATES),
+            _F.c.signed_on,
+        )
         .join(_V, (_V.c.report_id == _R.c.id) & (_V.c.number == _R.c.latest_version))
         .join(_F, _F.c.version_id == _V.c.id)
+        .join(_A, _A.c.id == _R.c.agency_id)
     )
-    names = ["report_id", "agency_id", "year", *_COPIED]
+    names = ["report_id", "agency_id", "year", *_COPIED, "level", "override", *_DATES]
+    names.append("signed_on")
     conn.execute(LATEST.insert().from_select(names, source))
+    # a temporary table has no statistics until analysed: without them PostgreSQL plans
+    # nested loops over a million rows for the joins below
+    conn.exec_driver_sql(f"ANALYZE {LATEST.name}")
     return int(conn.scalar(select(func.count()).select_from(LATEST)) or 0)
 
 
 def drop_latest(conn: Connection) -> None:
     LATEST.drop(conn, checkfirst=True)
+    SKETCHES.drop(conn, checkfirst=True)
+
+
+def fill_sketches(conn: Connection, min_shingles: int) -> None:
+    """``gk_sketches``: the signatures of ``gk_latest`` the copy check may compare (those of
+    ``min_shingles`` or more); ``band_buckets`` and ``previous_year_pairs`` read it."""
+    SKETCHES.drop(conn, checkfirst=True)
+    SKETCHES.create(conn)
+    t = LATEST.c
+    source = select(t.report_id, t.agency_id, t.year, t.shingles, t.sketch).where(
+        t.shingles >= min_shingles, t.sketch.is_not(None)
+    )
+    names = ["report_id", "agency_id", "year", "shingles", "sketch"]
+    conn.execute(SKETCHES.insert().from_select(names, source))
+    conn.exec_driver_sql(f"ANALYZE {SKETCHES.name}")
 
 
 @dataclass(frozen=True)
@@ -196,35 +244,38 @@ def _sketch_row(r: Any) -> SketchRow:
     return SketchRow(r.report_id, r.agency_id, r.year, r.shingles, bytes(r.sketch))
 
 
-def band_buckets(conn: Connection, min_shingles: int) -> list[list[SketchRow]]:
+def band_buckets(conn: Connection) -> list[list[SketchRow]]:
     """LSH: per year and band of ``BAND_BINS`` bins, the groups of two or more reports whose
-    band is identical (bands with every bin empty carry no evidence and are skipped).
-
-    One grouping scan per band gives the members' ids (no join back to the table); the
-    signatures of those few members are then read by id."""
-    t = LATEST.c
-    eligible = and_(t.shingles >= min_shingles, t.sketch.is_not(None))
+    band is identical (bands with every bin empty carry no evidence and are skipped), from
+    ``gk_sketches``. Per band, one grouping scan finds the shared keys (a count only: an
+    array of ids per group costs more over a million mostly single groups) and one scan
+    joins their members back; the members' signatures are then read by id."""
+    t = SKETCHES.c
     width = BAND_BINS * 4
-    postgres = conn.dialect.name == "postgresql"
-    groups: list[list[int]] = []
+    groups: dict[tuple[int, int, bytes], list[int]] = {}
     for band in range(BINS // BAND_BINS):
         key = func.substr(t.sketch, band * width + 1, width)
-        ids = func.array_agg(t.report_id) if postgres else func.group_concat(t.report_id)
-        query = (
-            select(t.year, key.label("k"), ids.label("ids"))
-            .where(eligible, key != _EMPTY_BIN * BAND_BINS)
+        usable = key != _EMPTY_BIN * BAND_BINS
+        shared = (
+            select(t.year, key.label("k"))
+            .where(usable)
             .group_by(t.year, key)
             .having(func.count() > 1)
-            .order_by(t.year, key)
+            .subquery()
+        )
+        query = (
+            select(t.report_id, t.year, shared.c.k)
+            .join(shared, and_(shared.c.year == t.year, shared.c.k == key))
+            .where(usable)
         )
         for r in conn.execute(query):
-            groups.append(list(r.ids) if postgres else [int(i) for i in r.ids.split(",")])
-    rows = _sketch_rows(conn, sorted({i for g in groups for i in g}))
-    return [sorted((rows[i] for i in g), key=lambda m: m.agency_id) for g in groups]
+            groups.setdefault((band, r.year, bytes(r.k)), []).append(r.report_id)
+    rows = _sketch_rows(conn, sorted({i for g in groups.values() for i in g}))
+    return [sorted((rows[i] for i in groups[k]), key=lambda m: m.agency_id) for k in sorted(groups)]
 
 
 def _sketch_rows(conn: Connection, ids: Sequence[int]) -> dict[int, SketchRow]:
-    t = LATEST.c
+    t = SKETCHES.c
     out: dict[int, SketchRow] = {}
     for i in range(0, len(ids), IDS_PER_QUERY):
         query = select(t.report_id, t.agency_id, t.year, t.shingles, t.sketch).where(
@@ -236,27 +287,27 @@ def _sketch_rows(conn: Connection, ids: Sequence[int]) -> dict[int, SketchRow]:
 
 
 def previous_year_pairs(
-    conn: Connection, *, threshold: float, margin: float, min_shingles: int
+    conn: Connection, *, threshold: float, margin: float
 ) -> list[tuple[SketchRow, SketchRow]]:
     """Same agency, consecutive years, both signatures eligible, sizes within ``threshold``
     of each other, and at least one piece of bins equal where an estimated similarity of
     ``threshold - margin`` requires one (pigeonhole over the disagreeing bins)."""
-    t = LATEST.c
-    inner = (
-        select(
-            t.report_id,
-            t.agency_id,
-            t.year,
-            t.shingles,
-            t.sketch,
-            _lag(t.report_id).label("p_report_id"),
-            _lag(t.year).label("p_year"),
-            _lag(t.shingles).label("p_shingles"),
-            _lag(t.sketch).label("p_sketch"),
-        )
-        .where(t.shingles >= min_shingles, t.sketch.is_not(None))
-        .subquery()
-    )
+    t = SKETCHES.c
+
+    def lag(column: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.lag(column).over(partition_by=t.agency_id, order_by=t.year)
+
+    inner = select(
+        t.report_id,
+        t.agency_id,
+        t.year,
+        t.shingles,
+        t.sketch,
+        lag(t.report_id).label("p_report_id"),
+        lag(t.year).label("p_year"),
+        lag(t.shingles).label("p_shingles"),
+        lag(t.sketch).label("p_sketch"),
+    ).subquery()
     c = inner.c
     # SQLite's two-argument min/max are PostgreSQL's least/greatest
     sqlite = conn.dialect.name == "sqlite"
@@ -334,59 +385,83 @@ def removed_or_changed(conn: Connection) -> list[ReportSlim]:
 Due = tuple[str, str, int, dt.date]
 
 
-_DUE_COLUMNS = [
-    ("level", String()),
-    ("override", String()),
-    ("year", Integer()),
-    ("due", Date()),
-    ("due_at", UTCDateTime()),
-]
+_DUES = Table(
+    "gk_dues",
+    _meta,
+    Column("level", String(50), nullable=False),
+    Column("override", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    prefixes=["TEMPORARY"],
+)
 
 
 def late_candidates(conn: Connection, dues: Sequence[Due]) -> list[ReportSlim]:
     """Reports with a date (page, list, signature) after their deadline, or first seen after
-    it (the crawler's own evidence). ``dues`` covers every level/override/year present."""
+    it (the crawler's own evidence), from ``gk_latest`` (filled by ``latest_figures``, which
+    carries each report's dates, agency level and deadline override). ``dues`` covers every
+    level/override/year present.
+
+    The deadlines go into a small temporary table with planner statistics (a join with a
+    list of constants cannot be estimated: PostgreSQL chose nested loops over the archive),
+    and the crawler's evidence is each agency's earliest successful fetch, grouped once (not
+    a subquery per report: in a bulk-imported archive every report was first seen after its
+    deadline)."""
     if not dues:
         return []
-    d = _constants(
-        "d",
-        _DUE_COLUMNS,
-        [
-            (level, override, year, due, dt.datetime.combine(due, dt.time(), tzinfo=dt.UTC))
-            for level, override, year, due in dues
-        ],
-    )
-    query = (
-        _slim_query()
-        .join(_A, _A.c.id == _R.c.agency_id)
-        .join(
-            d,
-            and_(
-                d.c.level == _A.c.level,
-                d.c.override == func.coalesce(_A.c.deadline, ""),
-                d.c.year == _R.c.year,
-            ),
+    _DUES.drop(conn, checkfirst=True)
+    _DUES.create(conn)
+    try:
+        conn.execute(
+            _DUES.insert(),
+            [
+                {
+                    "level": level,
+                    "override": override,
+                    "year": year,
+                    "due": due,
+                    "due_at": dt.datetime.combine(due, dt.time(), tzinfo=dt.UTC),
+                }
+                for level, override, year, due in dues
+            ],
         )
+        conn.exec_driver_sql("ANALYZE gk_dues")
+        return _slims_of(conn, sorted(conn.scalars(_late_query())))
+    finally:
+        _DUES.drop(conn, checkfirst=True)
+
+
+def _late_query() -> Any:
+    t, d = LATEST.c, _DUES.c
+    first_ok = (
+        select(_FE.c.agency_id, func.min(_FE.c.fetched_at).label("at"))
+        .where(_FE.c.status >= 200, _FE.c.status < 400, _FE.c.agency_id.is_not(None))
+        .group_by(_FE.c.agency_id)
+        .subquery("first_ok")
+    )
+    return (
+        select(t.report_id)
+        .join(_DUES, and_(d.level == t.level, d.override == t.override, d.year == t.year))
+        .outerjoin(first_ok, first_ok.c.agency_id == t.agency_id)
         .where(
             or_(
-                _R.c.published_on > d.c.due,
-                _R.c.list_date > d.c.due,
-                _F.c.signed_on > d.c.due,
+                t.published_on > d.due,
+                t.list_date > d.due,
+                t.signed_on > d.due,
                 # the crawler's evidence: first seen after the deadline (a day's slack) and an
                 # earlier successful fetch of one of the agency's pages to compare with
-                and_(
-                    _R.c.first_seen >= d.c.due_at,
-                    exists().where(
-                        _FE.c.agency_id == _R.c.agency_id,
-                        _FE.c.fetched_at < _R.c.first_seen,
-                        _FE.c.status >= 200,
-                        _FE.c.status < 400,
-                    ),
-                ),
+                and_(t.first_seen >= d.due_at, first_ok.c.at < t.first_seen),
             )
         )
     )
-    return _slims(conn, query)
+
+
+def _slims_of(conn: Connection, ids: Sequence[int]) -> list[ReportSlim]:
+    out: list[ReportSlim] = []
+    for i in range(0, len(ids), IDS_PER_QUERY):
+        out += _slims(conn, _slim_query().where(_R.c.id.in_(ids[i : i + IDS_PER_QUERY])))
+    return sorted(out, key=lambda s: (s.agency_id, s.year))
 
 
 def _constants(name: str, cols: Sequence[tuple[str, Any]], rows: Sequence[tuple[Any, ...]]) -> Any:
@@ -435,6 +510,7 @@ __all__ = [
     "band_buckets",
     "deadline_keys",
     "drop_latest",
+    "fill_sketches",
     "late_candidates",
     "latest_figures",
     "previous_year_pairs",
