@@ -102,6 +102,18 @@ class Identity:
             "right_cells": list(self.right_cells),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Identity:
+        return cls(
+            rule=data["rule"],
+            scope=data["scope"],
+            left=data.get("left"),
+            right=data.get("right"),
+            ok=data.get("ok"),
+            left_cells=tuple(data.get("left_cells") or ()),
+            right_cells=tuple(data.get("right_cells") or ()),
+        )
+
 
 @dataclass(frozen=True)
 class Section:
@@ -234,18 +246,7 @@ class Report:
             prose_sources=dict(data.get("prose_sources") or {}),
             cell_flags=tuple(CellFlag(**f) for f in data.get("cell_flags") or ()),
             warnings=tuple(ParseWarning(**w) for w in data.get("warnings") or ()),
-            identities=tuple(
-                Identity(
-                    rule=i["rule"],
-                    scope=i["scope"],
-                    left=i.get("left"),
-                    right=i.get("right"),
-                    ok=i.get("ok"),
-                    left_cells=tuple(i.get("left_cells") or ()),
-                    right_cells=tuple(i.get("right_cells") or ()),
-                )
-                for i in data.get("identities") or ()
-            ),
+            identities=tuple(Identity.from_dict(i) for i in data.get("identities") or ()),
             sections=tuple(
                 Section(heading=s["heading"], paragraphs=tuple(s["paragraphs"]))
                 for s in data.get("sections") or ()

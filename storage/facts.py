@@ -169,15 +169,4 @@ def slim_record(facts: dict[str, Any]) -> Report:
 
 
 def failing_of(facts: dict[str, Any]) -> tuple[Identity, ...]:
-    return tuple(
-        Identity(
-            rule=i["rule"],
-            scope=i["scope"],
-            left=i.get("left"),
-            right=i.get("right"),
-            ok=i.get("ok"),
-            left_cells=tuple(i.get("left_cells") or ()),
-            right_cells=tuple(i.get("right_cells") or ()),
-        )
-        for i in facts.get("failing") or ()
-    )
+    return tuple(Identity.from_dict(i) for i in facts.get("failing") or ())
