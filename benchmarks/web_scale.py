@@ -8,7 +8,8 @@ and kept at ``--db`` so later runs reuse it; on PostgreSQL (``--postgres URL``) 
 scratch schema, dropped afterwards, through the SYNTHETIC COPY path of ``pg_bulk_fill`` (checked
 on a sample against the normal path). Pages are requested in-process (FastAPI TestClient, no
 network). The app keeps no cache: "cold" is the first request of a fresh app, "warm" the median
-of ``--repeat`` more. ``--index`` first creates ``INDEXES`` by hand (no migration has them).
+of ``--repeat`` more. After building, the report tallies the database triggers kept (migration
+0005; they fire for COPY too) are compared with a recount (``Archive.tally_drift``).
 
     .venv/bin/python benchmarks/web_scale.py --db /tmp/web100k.db        # 100 000 reports
     .venv/bin/python benchmarks/web_scale.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -139,8 +140,12 @@ def build(url: str, reports: int, tmp: Path, *, bulk: bool = False) -> None:
             for year, (kind, severity) in zip(YEARS[-4:], KINDS, strict=True)
         ]
         archive.sync_findings([k for k, _ in KINDS], states, now=SEEN)
-    print(f"\r  built {made:,} reports, {len(states):,} findings in "
-          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+        print(f"\r  built {made:,} reports, {len(states):,} findings in "
+              f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+        drift = archive.tally_drift()
+        print(f"  report tallies kept by the triggers: {drift} group(s) differ from a recount")
+        if drift:
+            raise SystemExit("the report tallies drifted from the reports")
 
 
 def time_page(client: TestClient, path: str, repeat: int) -> tuple[float, ...]:
@@ -162,14 +167,6 @@ def time_page(client: TestClient, path: str, repeat: int) -> tuple[float, ...]:
     )
 
 
-#: Indexes the set-based queries would use; no migration adds them (see README). ``--index``
-#: creates them BY HAND in the benchmark archive only, to measure what they would bring.
-INDEXES = (
-    "CREATE INDEX IF NOT EXISTS bench_ix_findings_state_opened ON findings (state, opened_at, id)",
-    "CREATE INDEX IF NOT EXISTS bench_ix_reports_timeliness "
-    "ON reports (agency_id, year, published_on, list_date, first_seen, latest_version)",
-)
-
 PAGES = (
     "/",
     "/findings",
@@ -177,19 +174,17 @@ PAGES = (
     "/findings?state=all&region=合成省/合成市07",
     "/api/overview",
     "/api/findings?open=true&limit=100",
-    "/api/findings?open=true",  # every open finding as JSON: grows with the archive
+    "/api/findings?open=true",  # the default page (100)
+    "/api/findings?open=true&limit=1000",  # the largest page
     "/regions",
     "/regions/合成省/合成市07",
 )
 
 
-def measure(url: str, repeat: int, index: bool) -> None:
+def measure(url: str, repeat: int) -> None:
     with Archive.open(url) as archive:
         counts = archive.counts()
-    if index:
-        create_indexes(url)
     print(f"archive: {counts}; load average {os.getloadavg()[0]:.1f}")
-    print("indexes created BY HAND for this run: " + ("; ".join(INDEXES) if index else "none"))
     # no cache in the app: "cold" is the first request of a fresh app (nothing compiled or
     # read yet), "warm" the median of the next requests (the database's own caches warm)
     app = create_app(lambda: Archive.open(url))
@@ -204,27 +199,12 @@ def measure(url: str, repeat: int, index: bool) -> None:
             )
 
 
-def create_indexes(url: str) -> None:
-    """DDL outside ``Archive`` (whose ``query`` is read-only): the benchmark's own connection."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        for statement in INDEXES:
-            conn.execute(text(statement))
-        conn.execute(text("ANALYZE"))
-    engine.dispose()
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reports", type=int, default=100_000)
     ap.add_argument("--db", type=Path, help="archive file (built when missing; default: temp)")
     ap.add_argument(
         "--postgres", metavar="URL", help="build and measure in a scratch schema (dropped after)"
-    )
-    ap.add_argument(
-        "--index", action="store_true", help="create the INDEXES by hand first (labelled)"
     )
     ap.add_argument("--repeat", type=int, default=10)
     args = ap.parse_args()
@@ -235,16 +215,19 @@ def main() -> int:
         with isolated_postgres_schema(args.postgres) as url:
             print(f"building a synthetic archive of {args.reports:,} reports on PostgreSQL")
             build(url, args.reports, tmp, bulk=True)
-            measure(url, args.repeat, False)
-            if args.index:
-                measure(url, args.repeat, True)
+            measure(url, args.repeat)
         return 0
     db = args.db or tmp / "web-scale.db"
     url = f"sqlite:///{db}"
     if not db.exists():
         print(f"building a synthetic archive of {args.reports:,} reports at {db}")
         build(url, args.reports, tmp)
-    measure(url, args.repeat, args.index)
+    with Archive.open(url, check_schema=False) as archive:
+        behind = archive.info()["revision"] != archive.info()["head"]
+    if behind:  # an archive built by an earlier version of this benchmark
+        print(f"upgrading {db} to the current schema")
+        Archive.upgrade(url)
+    measure(url, args.repeat)
     return 0
 
 

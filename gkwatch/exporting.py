@@ -145,3 +145,20 @@ def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     _text(rows, columns, "csv", buffer, bom=True)
     return buffer.getvalue()
+
+
+def csv_chunks(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str], *, rows_per_chunk: int = 2000
+) -> Iterator[bytes]:
+    """CSV of ``rows`` in UTF-8 pieces, the BOM first: for a streamed download."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    for n, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if n % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")

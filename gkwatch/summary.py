@@ -98,7 +98,9 @@ def build(
     ``with_regions=False`` skips the region roll-ups (``regions`` stays empty)."""
     agency_groups = archive.agency_tallies()
     counts = archive.counts()
-    statuses = timeliness.counted(archive, today=today, first_year=first_year)
+    statuses = timeliness.counted(
+        archive, today=today, first_year=first_year, by_region=with_regions
+    )
     finding_groups = archive.finding_tallies(open_only=True, by_region=with_regions)
     by_year: dict[int, Counter[str]] = defaultdict(Counter)
     for (_, year, status), n in statuses.items():
@@ -146,7 +148,7 @@ def regions(
 
 def _rollups(
     agency_groups: Iterable[AgencyTally],
-    statuses: Counter[tuple[str, int, timeliness.Status]],
+    statuses: Counter[tuple[str | None, int, timeliness.Status]],
     finding_groups: Iterable[FindingTally],
 ) -> tuple[RegionRollup, ...]:
     agencies: Counter[str] = Counter()
@@ -155,7 +157,7 @@ def _rollups(
             agencies[region] += a.agencies
     by_region: dict[str, Counter[str]] = defaultdict(Counter)
     for (where, _, status), n in statuses.items():
-        for region in region_path(where):
+        for region in region_path(where) if where is not None else ():
             by_region[region][status] += n
     findings: Counter[str] = Counter()
     for f in finding_groups:

@@ -42,13 +42,21 @@ def status(published: dt.date | None, present: bool, due: dt.date, today: dt.dat
 
 
 def counted(
-    archive: Archive, *, today: dt.date, first_year: int, region: str | None = None
-) -> Counter[tuple[str, int, Status]]:
+    archive: Archive,
+    *,
+    today: dt.date,
+    first_year: int,
+    region: str | None = None,
+    by_region: bool = True,
+) -> Counter[tuple[str | None, int, Status]]:
     """Agency-years per (region, year, status), decided and summed by the database (the
     monitor's deadline rule, as SQL in ``storage.deadline_sql``): what ``tally`` computes,
-    without reading a row per report."""
-    out: Counter[tuple[str, int, Status]] = Counter()
-    for t in archive.status_tallies(today=today, first_year=first_year, region=region):
+    without reading a row per report. Without ``by_region`` every key's region is None."""
+    out: Counter[tuple[str | None, int, Status]] = Counter()
+    tallies = archive.status_tallies(
+        today=today, first_year=first_year, region=region, by_region=by_region
+    )
+    for t in tallies:
         out[(t.region, t.year, cast(Status, t.status))] += t.agency_years
     return out
 

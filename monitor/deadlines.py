@@ -9,6 +9,7 @@ registry dates are local rules made under the 2019 revision.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from monitor.errors import SettingsError
@@ -18,9 +19,13 @@ _GOVERNMENT_LEVELS = frozenset({"province", "city", "county"})
 
 
 def parse_month_day(value: str, year: int) -> dt.date:
-    """``"MM-DD"`` in ``year``; raises ``SettingsError`` naming the bad value."""
+    """``"MM-DD"`` in ``year``; raises ``SettingsError`` naming the bad value. A deadline of
+    02-29 falls on 02-28 in a common year (the last day of February, as the registry means;
+    the dashboard's SQL compares "YYYY-MM-DD" text, which agrees)."""
     try:
         month, day = (int(part) for part in value.split("-"))
+        if (month, day) == (2, 29) and not calendar.isleap(year):
+            day = 28
         return dt.date(year, month, day)
     except ValueError as exc:
         raise SettingsError("deadline", value, "a month-day like 03-31") from exc

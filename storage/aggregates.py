@@ -24,7 +24,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
     null,
     or_,
     select,
@@ -40,6 +39,7 @@ from storage.agencies import to_agency
 from storage.findings import to_finding
 from storage.history import to_info
 from storage.models import AgencyRow, FindingRow, ReportRow
+from storage.models import report_tallies as _T
 from storage.types import Agency, Finding, ReportInfo
 
 _A = cast(Table, AgencyRow.__table__)
@@ -86,7 +86,7 @@ class StatusTally:
     """Agency-years of one region and year with one timeliness status (on_time, late,
     missing, not_due)."""
 
-    region: str
+    region: str | None  # None: every region together (``by_region=False``)
     year: int
     status: str
     agency_years: int
@@ -123,12 +123,13 @@ def _agencies_in(region: str) -> Any:
 
 
 def counts(session: Session) -> ArchiveCounts:
+    # from the tallies the triggers keep: a scan of every report costs ~15 ms at 100 000
     reports, versions = session.execute(
-        select(func.count(), func.coalesce(func.sum(_R.c.latest_version), 0))
+        select(func.coalesce(func.sum(_T.c.reports), 0), func.coalesce(func.sum(_T.c.versions), 0))
     ).one()
     return ArchiveCounts(
         agencies=session.scalar(select(func.count()).select_from(_A)) or 0,
-        reports=reports,
+        reports=int(reports),
         # numbers run 1, 2, 3 … without gaps: the latest number is the count
         versions=int(versions),
         open_findings=session.scalar(select(func.count()).where(_F.c.state == "open")) or 0,
@@ -216,7 +217,12 @@ def _projected_tallies(session: Session, region: str | None) -> list[ReportTally
 
 
 def status_tallies(
-    session: Session, *, today: dt.date, first_year: int, region: str | None = None
+    session: Session,
+    *,
+    today: dt.date,
+    first_year: int,
+    region: str | None = None,
+    by_region: bool = True,
 ) -> list[StatusTally]:
     """The timeliness grid summed per (region, year, status), decided by the database.
 
@@ -226,87 +232,74 @@ def status_tallies(
     exclusive; an owed year without a report is missing once ``today`` is past its deadline,
     else not yet due. Reports are unique per agency and year, so the owed agency-years
     without a report are the owed ones less the reports on owed years, each side split by
-    "past its deadline": one pass over the reports, one over the few agency groups, and only
-    regions × years leave the database."""
-    out: Counter[tuple[str, int, str]] = Counter()
-    query = _report_statuses(session, today=today, first_year=first_year, region=region)
+    "past its deadline". The reports side reads ``report_tallies`` (kept by triggers: one row
+    per agency group and year, not one per report), the owed side the few agency groups;
+    only regions × years leave the database (years alone without ``by_region``)."""
+    out: Counter[tuple[str | None, int, str]] = Counter()
+    query = _report_statuses(today=today, first_year=first_year, region=region, by=by_region)
     for where, year, on_time, n, found_missing, found_not_due in session.execute(query):
         out[(where, year, "on_time")] += int(on_time)
-        out[(where, year, "late")] += n - int(on_time)
+        out[(where, year, "late")] += int(n) - int(on_time)
         out[(where, year, "missing")] -= int(found_missing)
         out[(where, year, "not_due")] -= int(found_not_due)
-    query = _owed(session, today=today, first_year=first_year, region=region)
+    query = _owed(session, today=today, first_year=first_year, region=region, by=by_region)
     for where, year, missing, n in session.execute(query):
         out[(where, year, "missing")] += int(missing)
-        out[(where, year, "not_due")] += n - int(missing)
+        out[(where, year, "not_due")] += int(n) - int(missing)
     return [StatusTally(*key, n) for key, n in out.items() if n]
 
 
-def _count_if(*conditions: Any) -> Any:
-    return func.sum(case((and_(*conditions), 1), else_=0))
+def _sum_if(value: Any, *conditions: Any) -> Any:
+    return func.sum(case((and_(*conditions), value), else_=0))
 
 
-def _past_due(dialect: str, today: dt.date, level: Any, override: Any, year: Any) -> Any:
-    return literal(today, Date()) > deadline_sql.due(dialect, level, override, year)
+def _past_due(today: dt.date, level: Any, override: Any, year: Any) -> Any:
+    """For a year owed (before ``today``'s): is ``today`` past its deadline? All but last
+    year's are, whatever the rule; last year's when its "MM-DD" is before today's."""
+    md = deadline_sql.month_day(level, override, year)
+    return or_(year + 1 < today.year, md < today.strftime("%m-%d"))
 
 
-def _report_statuses(
-    session: Session, *, today: dt.date, first_year: int, region: str | None
-) -> Any:
+def _report_statuses(*, today: dt.date, first_year: int, region: str | None, by: bool) -> Any:
     """(region, year, reports on time, reports, reports on owed years past their deadline,
-    reports on owed years not yet due): one grouping over reports and agencies, the deadline
-    computed per row (a join to a table of deadlines makes SQLite loop over the reports once
-    per deadline). PostgreSQL groups 100 000s of rows by hash in milliseconds; SQLite sorts
-    them (~0.15 s at 100 000), so the keys stay two."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        seen_day: Any = sql_cast(func.timezone("UTC", _R.c.first_seen), Date)
-    else:  # first_seen is UTC text; dates compare as "YYYY-MM-DD" text
-        seen_day = func.date(_R.c.first_seen)
-    best = func.coalesce(_R.c.published_on, _R.c.list_date, seen_day)
-    due = deadline_sql.due(dialect, _A.c.level, _A.c.deadline, _R.c.year)
-    owed = and_(_R.c.year >= func.coalesce(_A.c.since, first_year), _R.c.year < today.year)
-    # owed years end before today's: all but last year's are past due, whatever the rule
-    md = deadline_sql.month_day(_A.c.level, _A.c.deadline, _R.c.year)
-    past_due = or_(_R.c.year + 1 < today.year, md < today.strftime("%m-%d"))
-    agency_id: Any = _R.c.agency_id
-    if dialect == "sqlite":
-        # "|| ''" keeps SQLite from walking reports in (agency, year) index order with a
-        # table look-up per row: a plain scan of the table is about twice as fast
-        agency_id = agency_id + ""
-    query = (
-        select(
-            _A.c.region,
-            _R.c.year,
-            _count_if(best <= due),
-            func.count(),
-            _count_if(owed, past_due),
-            _count_if(owed, ~past_due),
-        )
-        .select_from(_R.join(_A, _A.c.id == agency_id))
-        .group_by(_A.c.region, _R.c.year)
-    )
-    return query if region is None else query.where(in_region(_A.c.region, region))
+    reports on owed years not yet due) from ``report_tallies``; region NULL unless ``by``."""
+    t = _T
+    since = func.coalesce(func.nullif(t.c.since, 0), first_year)
+    owed = and_(t.c.year >= since, t.c.year < today.year)
+    past_due = _past_due(today, t.c.level, t.c.deadline, t.c.year)
+    where = t.c.region if by else null()
+    query = select(
+        where,
+        t.c.year,
+        func.sum(t.c.on_time),
+        func.sum(t.c.reports),
+        _sum_if(t.c.reports, owed, past_due),
+        _sum_if(t.c.reports, owed, ~past_due),
+    ).group_by(*((t.c.region, t.c.year) if by else (t.c.year,)))
+    return query if region is None else query.where(in_region(t.c.region, region))
 
 
-def _owed(session: Session, *, today: dt.date, first_year: int, region: str | None) -> Any:
+def _owed(
+    session: Session, *, today: dt.date, first_year: int, region: str | None, by: bool
+) -> Any:
     """(region, year, agency-years owed past their deadline, agency-years owed): the agency
-    groups (region, level, override, since) × the years before ``today``'s."""
-    keys = (_A.c.region, _A.c.level, _A.c.deadline, _A.c.since)
+    groups (region, level, override, since) × the years before ``today``'s; region NULL
+    and the region left out of the groups unless ``by``."""
+    keys = (_A.c.region, _A.c.level, _A.c.deadline, _A.c.since)[0 if by else 1 :]
     groups = select(*keys, func.count().label("n")).group_by(*keys)
     if region is not None:
         groups = groups.where(in_region(_A.c.region, region))
     g = groups.subquery("g")
+    where = g.c.region if by else null()
     since = session.scalar(select(func.min(_A.c.since)))
     start = min(first_year, since) if since is not None else first_year
     y = deadline_sql.years(range(start, max(start, today.year)) or range(start, start + 1))
-    dialect = session.get_bind().dialect.name
-    past_due = _past_due(dialect, today, g.c.level, g.c.deadline, y.c.year)
+    past_due = _past_due(today, g.c.level, g.c.deadline, y.c.year)
     return (
-        select(g.c.region, y.c.year, func.sum(case((past_due, g.c.n), else_=0)), func.sum(g.c.n))
+        select(where, y.c.year, _sum_if(g.c.n, past_due), func.sum(g.c.n))
         .select_from(g.join(y, true()))
         .where(y.c.year >= func.coalesce(g.c.since, first_year), y.c.year < today.year)
-        .group_by(g.c.region, y.c.year)
+        .group_by(*((g.c.region, y.c.year) if by else (y.c.year,)))
     )
 
 

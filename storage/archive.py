@@ -25,6 +25,7 @@ from storage import leases as _leases
 from storage import reparse as _reparse
 from storage import reports as _reports
 from storage import schema as _schema
+from storage import tallies as _tallies
 from storage.cellkeys import CellKeys
 from storage.documents import DocumentStore
 from storage.engine import Database
@@ -336,6 +337,17 @@ class Archive:
         with self._db.read() as s:
             return _aggregates.counts(s)
 
+    def tally_drift(self) -> int:
+        """How many groups of ``report_tallies`` (kept by triggers, read by the overview)
+        differ from a recount of the reports; 0 unless data was loaded with triggers off."""
+        with self._db.read() as s:
+            kept, counted = _tallies.stored(s), _tallies.recount(s)
+        return sum(1 for k in kept.keys() | counted.keys() if kept.get(k) != counted.get(k))
+
+    def repair_tallies(self) -> int:
+        """Rewrite ``report_tallies`` from a recount; the number of groups that were wrong."""
+        return self._db.write(_tallies.repair)
+
     def agency_tallies(self, *, region: str | None = None) -> list[_aggregates.AgencyTally]:
         """Agencies counted by (region, level, deadline, since)."""
         with self._db.read() as s:
@@ -353,10 +365,14 @@ class Archive:
         today: dt.date,
         first_year: int,
         region: str | None = None,
+        by_region: bool = True,
     ) -> list[_aggregates.StatusTally]:
-        """The timeliness grid summed per (region, year, status) by the database."""
+        """The timeliness grid summed per (region, year, status) by the database; per year
+        only (region None) without ``by_region``."""
         with self._db.read() as s:
-            return _aggregates.status_tallies(s, today=today, first_year=first_year, region=region)
+            return _aggregates.status_tallies(
+                s, today=today, first_year=first_year, region=region, by_region=by_region
+            )
 
     def finding_tallies(
         self, *, open_only: bool = True, by_region: bool = True

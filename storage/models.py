@@ -232,9 +232,32 @@ report_figures = Table(
 )
 
 
+#: Reports counted per agency group and year, kept by triggers (migration 0005) in the
+#: transaction that changes a report or an agency: what the timeliness overview needs without
+#: a pass over every report. "" / 0 stand for no registry deadline / ``since`` (a key column
+#: cannot be NULL for an upsert to find its row). ``on_time``: reports published by their
+#: deadline (``storage.deadline_sql``'s rule); rows may hold 0 after an agency moves.
+report_tallies = Table(
+    "report_tallies",
+    Base.metadata,
+    Column("region", String(300), primary_key=True),
+    Column("level", String(20), primary_key=True),
+    Column("deadline", String(5), primary_key=True),
+    Column("since", Integer, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("reports", Integer, nullable=False),
+    Column("on_time", Integer, nullable=False),
+    Column("versions", Integer, nullable=False),
+)
+
+
 class FindingRow(Base):
     __tablename__ = "findings"
-    __table_args__ = (Index("ix_findings_kind_state", "kind", "state"),)
+    __table_args__ = (
+        Index("ix_findings_kind_state", "kind", "state"),
+        # the findings list: open ones, newest first, a page at a time
+        Index("ix_findings_state_opened_at_id", "state", "opened_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(500), unique=True)

@@ -27,3 +27,15 @@ def isolated_postgres_schema(base_url: str) -> Iterator[str]:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     finally:
         admin.dispose()
+
+
+def execute(url: str, *statements: str) -> None:
+    """Run raw SQL statements in one transaction, outside ``Archive`` (whose writes all go
+    through its own code): for tests of what the database does on its own, e.g. triggers."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from gkwatch import access, exporting, queries, render, summary
 from gkwatch.diff import compare
@@ -19,6 +19,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 Level = Literal["province", "city", "county", "township", "department"]
 StatusFilter = Literal["published", "on_time", "late", "missing", "not_due"]
 Severity = Literal["high", "medium", "low"]
+State = Literal["open", "resolved"]
 
 
 def _archive(request: Request) -> Archive:
@@ -102,31 +103,57 @@ def diff(
     }
 
 
-@router.get("/findings", summary="Findings of the checks (gkwatch findings)")
+#: A page of findings unless ``limit`` says otherwise: an archive holds 10 000s of them, and
+#: a client that wants all of them follows the ``Link: rel="next"`` header (or exports CSV).
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@router.get(
+    "/findings",
+    summary="Findings of the checks (gkwatch findings), newest first, a page at a time",
+    description=(
+        f"At most `limit` findings (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE}) from "
+        "`offset`. The `X-Total-Count` header gives the number matching; a `Link` header "
+        'with rel="next" the next page while there is one.'
+    ),
+)
 def findings(
     request: Request,
+    response: Response,
     kind: str | None = None,
     severity: Severity | None = None,
     open: bool = False,
+    state: State | None = None,
     since: str | None = None,
     agency: str | None = None,
     year: int | None = None,
     region: str | None = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     page = _archive(request).findings_page(
-        kind=kind,
+        kind=kind or None,
         severity=severity,
-        state="open" if open else None,
-        since=queries.parse_since(since),
-        agency_id=agency,
+        state=_state(open, state),
+        since=queries.parse_since(since or None),
+        agency_id=agency or None,
         year=year,
-        region=region,
+        region=region or None,
         limit=limit,
         offset=offset,
     )
+    response.headers["X-Total-Count"] = str(page.total)
+    if offset + len(page.findings) < page.total:
+        following = request.url.include_query_params(offset=offset + limit, limit=limit)
+        response.headers["Link"] = f'<{following}>; rel="next"'
     return [render.finding_json(f) for f in page.findings]
+
+
+def _state(open_only: bool, state: State | None) -> State | None:
+    if open_only and state == "resolved":
+        raise QueryError("open=true and state=resolved ask for nothing; give one of them")
+    return "open" if open_only else state
 
 
 @router.get("/regions", summary="Agencies rolled up by region")
@@ -139,29 +166,63 @@ def regions(request: Request) -> list[dict[str, Any]]:
 
 @router.get(
     "/export/{what}.csv",
-    summary="Reports or findings as CSV (UTF-8 with BOM), as gkwatch export",
+    summary="Cells, reports or findings as CSV (UTF-8 with BOM), as gkwatch export",
+    description=(
+        "`cells`: every cell of the latest version of each report, streamed (filter by "
+        "`agency`, `year`, `region`, `level`); `reports`: the timeliness of every agency-year; "
+        "`findings`: the findings matching `kind`, `severity`, `open`/`state`, `agency`, "
+        "`year`, `region`, newest first."
+    ),
     response_class=Response,
 )
 def export_csv(
-    request: Request, what: Literal["reports", "findings"], region: str | None = None
+    request: Request,
+    what: Literal["cells", "reports", "findings"],
+    region: str | None = None,
+    agency: str | None = None,
+    year: Annotated[list[int] | None, Query()] = None,
+    level: Level | None = None,
+    kind: str | None = None,
+    severity: Severity | None = None,
+    open: bool = False,
+    state: State | None = None,
 ) -> Response:
     archive = _archive(request)
+    region, agency = region or None, agency or None
+    headers = {"Content-Disposition": f'attachment; filename="gkwatch-{what}.csv"'}
+    media_type = "text/csv; charset=utf-8"
+    if what == "cells":
+        agencies = (
+            [archive.agency(agency)] if agency else archive.agencies(region=region, level=level)
+        )
+        rows = exporting.cell_rows(archive, agencies, year)
+        chunks = exporting.csv_chunks(rows, exporting.CELL_COLUMNS)
+        # streamed: the cells of a whole province are far more than a response should hold
+        return StreamingResponse(chunks, media_type=media_type, headers=headers)
     if what == "reports":
         grid = queries.timeliness_grid(
             archive,
             today=access.today(),
+            agency_id=agency,
             region=region,
+            level=level,
+            years=year,
             first_year=request.app.state.first_year,
         )
         text = exporting.csv_text(exporting.report_rows(grid), exporting.REPORT_COLUMNS)
     else:
-        found = archive.findings_page(region=region).findings
+        found = archive.findings_page(
+            kind=kind or None,
+            severity=severity,
+            state=_state(open, state),
+            region=region,
+            agency_id=agency,
+            year=year[0] if year and len(year) == 1 else None,
+        ).findings
+        if year:
+            found = tuple(f for f in found if f.year in year)
         text = exporting.csv_text(exporting.finding_rows(found), exporting.FINDING_COLUMNS)
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="gkwatch-{what}.csv"'},
-    )
+    return Response(text.encode("utf-8"), media_type=media_type, headers=headers)
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)

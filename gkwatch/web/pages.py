@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -225,6 +226,12 @@ def findings(
         "year": year or "",
         "region": region or "",
     }
+    # the same filters for the API's JSON and CSV (which leave out what is not set)
+    api = {k: v for k, v in query.items() if v and k not in ("state", "year")}
+    if state in ("open", "resolved"):
+        api["state"] = state
+    if year_value is not None:
+        api["year"] = str(year_value)
     return html(
         request,
         "findings.html",
@@ -235,6 +242,7 @@ def findings(
             "page": page,
             "pages": pages,
             "query": query,
+            "api_query": urlencode(api),
             "kinds": sorted(
                 set(labels.KINDS) | set(archive.finding_kinds()) | ({kind} if kind else set())
             ),

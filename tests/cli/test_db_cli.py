@@ -76,6 +76,27 @@ def test_db_info_and_upgrade(gk: Run, database_url: str) -> None:
     assert data["backend"] == database_url.split(":")[0].split("+")[0]
 
 
+def test_db_recount_finds_and_fixes_drifted_tallies(
+    gk: Run, database_url: str, tmp_path: Path
+) -> None:
+    from storage.testing import execute
+
+    gk("db", "upgrade")
+    reg = tmp_path / "r.yaml"
+    reg.write_text(REGISTRY, encoding="utf-8")
+    gk("registry", "import", str(reg))
+    assert gk("ingest", str(SEEDS / f"{JIAXING}.txt"), "--agency", "zj-jx").exit_code == 0
+    kept = gk("db", "recount", "--check")
+    assert kept.exit_code == 0 and "0 group(s) differ" in kept.output
+    # what a load with the triggers off would leave behind
+    execute(database_url, "UPDATE report_tallies SET reports = reports + 3")
+    drifted = gk("db", "recount", "--check")
+    assert drifted.exit_code == 1 and "1 group(s) differ" in drifted.output
+    assert "1 group(s) rewritten" in gk("db", "recount").output
+    assert gk("db", "recount", "--check").exit_code == 0
+    assert json.loads(gk("db", "info", "--json").output)["counts"]["reports"] == 1
+
+
 def test_registry_check_and_import(gk: Run, tmp_path: Path) -> None:
     gk("db", "upgrade")
     bad = tmp_path / "bad.yaml"

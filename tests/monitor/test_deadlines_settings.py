@@ -22,6 +22,9 @@ from monitor.errors import SettingsError
         # the 2008 条例: 31 March for everyone, local overrides do not apply yet
         ("department", 2018, None, dt.date(2019, 3, 31)),
         ("township", 2018, "01-15", dt.date(2019, 3, 31)),
+        # a leap-day deadline: 02-29 in a leap year, the last day of February otherwise
+        ("township", 2023, "02-29", dt.date(2024, 2, 29)),
+        ("township", 2022, "02-29", dt.date(2023, 2, 28)),
     ],
 )
 def test_deadline(level: str, year: int, override: str | None, expected: dt.date) -> None:

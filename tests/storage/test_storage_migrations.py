@@ -20,6 +20,7 @@ TABLES = [
     "job_runs",
     "leases",
     "report_figures",
+    "report_tallies",
     "reports",
     "version_facts",
     "versions",

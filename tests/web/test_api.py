@@ -89,6 +89,44 @@ def test_export_csv(client: TestClient) -> None:
     assert "老城区人民政府办公室" in reports
 
 
+def test_export_cells_csv_streams_every_cell_of_the_latest_versions(client: TestClient) -> None:
+    response = client.get("/api/export/cells.csv?agency=jx-gov&year=2024")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(response.content.decode("utf-8-sig").splitlines()))
+    assert {r["agency_id"] for r in rows} == {"jx-gov"} and {r["year"] for r in rows} == {"2024"}
+    # version 2 of jx-gov 2024 has granted = 15 (one real cell change) and failing T3 rows
+    assert {r["version"] for r in rows} == {"2"}
+    cell = {(r["table"], r["row"], r["column"]): r for r in rows}
+    assert cell[("applications", "granted", "natural_person")]["value"] == "15"
+    assert any(r["failing"] == "True" for r in rows)
+    everything = client.get("/api/export/cells.csv").content.decode("utf-8-sig")
+    assert len(everything.splitlines()) > len(rows) + 1
+    assert client.get("/api/export/cells.csv?agency=nope").status_code == 404
+    assert client.get("/api/export/planets.csv").status_code == 422
+
+
+def test_findings_pages_carry_the_total_and_the_next_link(client: TestClient) -> None:
+    every = client.get("/api/findings?limit=1000")
+    total = int(every.headers["X-Total-Count"])
+    assert total == len(every.json()) > 3 and "Link" not in every.headers
+    first = client.get("/api/findings?limit=2")
+    assert first.headers["X-Total-Count"] == str(total)
+    link = first.headers["Link"]
+    assert link.endswith('>; rel="next"') and "offset=2" in link and "limit=2" in link
+    following = client.get(link[1 : link.index(">")])
+    assert following.json() == every.json()[2:4]
+    last = client.get(f"/api/findings?limit=2&offset={total - 1}")
+    assert len(last.json()) == 1 and "Link" not in last.headers
+    assert client.get("/api/findings?limit=1001").status_code == 422
+    schema = client.get("/openapi.json").json()
+    limit = next(
+        p for p in schema["paths"]["/api/findings"]["get"]["parameters"] if p["name"] == "limit"
+    )
+    assert limit["schema"]["default"] == 100 and limit["schema"]["maximum"] == 1000
+
+
 def test_openapi_and_local_docs(client: TestClient) -> None:
     schema = get(client, "/openapi.json")
     paths = set(schema["paths"])  # type: ignore[index]

@@ -95,3 +95,40 @@ def test_unknown_pages_answer_404_in_chinese(client: TestClient) -> None:
     assert response.status_code == 404
     assert "未找到" in response.text
     assert client.get("/regions/火星").status_code == 404
+
+
+LINK = re.compile(r'href="(/api/(?:export/[a-z]+\.csv|findings)\?[^"]*)"')
+
+
+def api_links(client: TestClient, page: str) -> dict[str, str]:
+    html = client.get(page).text
+    return {m.split("?")[0]: m.replace("&amp;", "&") for m in LINK.findall(html)}
+
+
+def csv_rows(client: TestClient, url: str) -> list[dict[str, str]]:
+    import csv
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.text[:300])
+    assert response.content.startswith(b"\xef\xbb\xbf"), url
+    return list(csv.DictReader(response.content.decode("utf-8-sig").splitlines()))
+
+
+def test_download_links_carry_the_page_filters(client: TestClient) -> None:
+    links = api_links(client, "/findings?region=嘉兴市&severity=high")
+    shown = client.get(links["/api/findings"])
+    rows = csv_rows(client, links["/api/export/findings.csv"])
+    assert shown.headers["X-Total-Count"] == str(len(rows)) and rows
+    assert {r["severity"] for r in rows} == {"high"} and {r["state"] for r in rows} == {"open"}
+    assert {r["agency_id"] for r in rows} == {"jx-gov"}  # the one agency of 嘉兴市
+
+    links = api_links(client, "/regions/嘉兴市")
+    assert set(links) == {f"/api/export/{w}.csv" for w in ("reports", "cells", "findings")}
+    assert {r["region"] for r in csv_rows(client, links["/api/export/cells.csv"])} == {"嘉兴市"}
+    assert {r["region"] for r in csv_rows(client, links["/api/export/reports.csv"])} == {"嘉兴市"}
+
+    links = api_links(client, "/agencies/jx-gov")
+    assert {r["agency_id"] for r in csv_rows(client, links["/api/export/cells.csv"])} == {"jx-gov"}
+
+    cells = csv_rows(client, api_links(client, "/reports/jx-gov/2024")["/api/export/cells.csv"])
+    assert {(r["agency_id"], r["year"], r["version"]) for r in cells} == {("jx-gov", "2024", "2")}
