@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,13 +98,25 @@ def load(config_path: str | Path | None = None, database: str | None = None) -> 
     )
 
 
-def crawl_command(config: Config) -> list[str]:
-    """The command line of one local crawl of the whole registry into the archive."""
+def crawl_command(
+    config: Config,
+    *,
+    agencies: Sequence[str] = (),
+    settings: Mapping[str, str] | None = None,
+    with_registry: bool = True,
+) -> list[str]:
+    """The command line of one local crawl into the archive: the whole registry, or
+    ``agencies``; the config's registry imported first unless ``with_registry`` is False
+    (a caller that imported it already); ``settings`` override Scrapy's."""
     command = [sys.executable, "-m", "crawler.run", "--database", config.database_url]
-    if config.registry is not None:
+    if with_registry and config.registry is not None:
         command += ["--registry", str(config.registry)]
     if config.document_dir is not None:
         command += ["--document-dir", str(config.document_dir)]
+    for agency in agencies:
+        command += ["--agency", agency]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
     return command
 
 

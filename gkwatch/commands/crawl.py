@@ -8,14 +8,13 @@ Scrapy itself is only imported inside ``crawler/``.
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
 
 from gkwatch import crawlrun, output
 from gkwatch.access import config_of, open_archive
-from gkwatch.config import Config
+from gkwatch.config import Config, crawl_command
 
 
 def _settings(values: tuple[str, ...]) -> dict[str, str]:
@@ -31,13 +30,8 @@ def _settings(values: tuple[str, ...]) -> dict[str, str]:
 def _local(
     config: Config, agencies: tuple[str, ...], settings: dict[str, str], *, show_progress: bool
 ) -> dict[str, Any]:
-    command = [sys.executable, "-m", "crawler.run", "--database", config.database_url]
-    if config.document_dir:
-        command += ["--document-dir", str(config.document_dir)]
-    for agency in agencies:
-        command += ["--agency", agency]
-    for name, value in settings.items():
-        command += ["-s", f"{name}={value}"]
+    # the registry is imported by ``crawl`` itself, before this (it may be --registry's)
+    command = crawl_command(config, agencies=agencies, settings=settings, with_registry=False)
     # Logs stream to our stderr as they come (above a progress bar on a terminal); the JSON
     # summary comes on stdout at the end.
     done = crawlrun.run(command, bar=None if show_progress else False)
