@@ -15,7 +15,9 @@ backends, so a registry deadline of 02-29 in a common year means the last day of
 rather than an error inside a trigger.
 
 SQLite: row triggers. PostgreSQL: statement triggers over transition tables (one grouped
-upsert per statement, so a COPY of 100 000 reports costs one pass, not 100 000 upserts).
+upsert per statement, so a COPY of 100 000 reports costs one pass, not 100 000 upserts); the
+functions keep the search_path they were created with, so a writer connected with another
+one still updates the tallies of the schema it writes reports to.
 
 Revision ID: 0005
 Revises: 0004
@@ -137,7 +139,8 @@ def _pg_report_function(name: str, signed: str) -> str:
         _pg_report_source(signed), "d", "coalesce(a.deadline, '')", "a.level", "a"
     )
     return (
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+        "SET search_path FROM CURRENT AS $$ "
         f"BEGIN {body} RETURN NULL; END $$"
     )
 
@@ -160,7 +163,8 @@ PG_FUNCTIONS = (
     _pg_report_function("report_tallies_on_insert", _NEW),
     _pg_report_function("report_tallies_on_delete", _OLD),
     _pg_report_function("report_tallies_on_update", f"{_NEW} UNION ALL {_OLD}"),
-    "CREATE FUNCTION report_tallies_on_agency_update() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "CREATE FUNCTION report_tallies_on_agency_update() RETURNS trigger LANGUAGE plpgsql "
+        "SET search_path FROM CURRENT AS $$ "
     f"BEGIN {_pg_grouped(_AGENCY_SOURCE, 'r', 'c.deadline', 'c.level', 'c')} "
     "RETURN NULL; END $$",
 )
