@@ -3,9 +3,10 @@ SQL (Core statements), returned as small frozen dataclasses.
 
 The dashboard's overview and findings list must answer in milliseconds on 100 000 reports;
 loading every report or finding as an object takes seconds. So the database groups and pages,
-and only the groups travel. Rules that are not storage's (deadlines, on time / late) stay with
-the caller: ``ReportTally`` carries each group's best known publication date, and groups are
-few (agency groups × years × distinct dates), so applying a rule per group is cheap.
+and only the groups travel. Timeliness (``status_tallies``) is decided with the deadline
+rule as SQL (``storage.deadline_sql``) over ``report_tallies``, which triggers keep at write
+time; ``report_tallies()`` (groups with their best known publication date) lets a caller apply
+the rule itself, as the tests do to hold the two equal.
 """
 
 from __future__ import annotations
