@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from gkwatch import access, labels, queries, render, summary
+from gkwatch import access, labels, queries, render, summary, timeliness
 from gkwatch.diff import compare
 from gkwatch.web import charts
 from gkwatch.web.app import html
@@ -24,6 +24,8 @@ router = APIRouter(include_in_schema=False)
 GRID_LIMIT = 60
 #: Findings listed on one page of the findings view.
 PAGE_SIZE = 100
+#: Agencies of a region's timeliness grid on one page (a city can hold thousands).
+REGION_PAGE_SIZE = 100
 
 #: The key figures charted on an agency page: (title, table, row, column) or a prose key.
 KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
@@ -260,16 +262,35 @@ def regions(request: Request) -> HTMLResponse:
 
 
 @router.get("/regions/{region:path}", response_class=HTMLResponse)
-def region(request: Request, region: str) -> HTMLResponse:
+def region(request: Request, region: str, page: int = 1) -> HTMLResponse:
     archive = _archive(request)
-    members: Sequence[Any] = archive.agencies(region=region)
-    if not members:
+    if not any(t.agencies for t in archive.agency_tallies(region=region)):
         raise LookupError(f"没有地区为 {region!r} 的机关")
     today, first_year = access.today(), request.app.state.first_year
-    grid = queries.timeliness_grid(
-        archive, today=today, agencies=members, region=region, first_year=first_year
+    fetch = partial(
+        archive.grid_agencies,
+        first_year=first_year,
+        before_year=today.year,
+        region=region,
+        limit=REGION_PAGE_SIZE,
     )
-    years, rows, total = grid_rows(grid)
+    page = max(page, 1)
+    shown = fetch(offset=(page - 1) * REGION_PAGE_SIZE)
+    pages = max(1, -(-shown.total // REGION_PAGE_SIZE))
+    if page > pages:  # past the end: the last page
+        page = pages
+        shown = fetch(offset=(page - 1) * REGION_PAGE_SIZE)
+    grid = queries.timeliness_grid(
+        archive, today=today, agencies=shown.agencies, first_year=first_year
+    )
+    years, rows, _ = grid_rows(grid)
+    # the chart covers every agency of the region, not the page: counted by the database
+    statuses = timeliness.counted(
+        archive, today=today, first_year=first_year, region=region, by_region=False
+    )
+    by_year: dict[int, dict[str, int]] = {}
+    for (_, year, status), n in statuses.items():
+        by_year.setdefault(year, {})[status] = n
     open_findings = archive.findings_page(state="open", region=region, limit=50)
     within = region.strip("/") + "/"
     return html(
@@ -285,17 +306,11 @@ def region(request: Request, region: str) -> HTMLResponse:
             ],
             "years": years,
             "rows": rows,
-            "total_rows": total,
-            "bars": charts.status_bars(_by_year(grid)),
+            "total_rows": shown.total,
+            "page": page,
+            "pages": pages,
+            "bars": charts.status_bars(by_year),
             "findings": open_findings.findings,
             "open_findings": open_findings.total,
         },
     )
-
-
-def _by_year(grid: Iterable[queries.Timeliness]) -> dict[int, dict[str, int]]:
-    out: dict[int, dict[str, int]] = {}
-    for cell in grid:
-        counts = out.setdefault(cell.year, {})
-        counts[cell.status] = counts.get(cell.status, 0) + 1
-    return out

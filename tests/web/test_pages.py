@@ -3,7 +3,9 @@ resource; the report page highlights the failing identity's cells with the rule 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -132,3 +134,46 @@ def test_download_links_carry_the_page_filters(client: TestClient) -> None:
 
     cells = csv_rows(client, api_links(client, "/reports/jx-gov/2024")["/api/export/cells.csv"])
     assert {(r["agency_id"], r["year"], r["version"]) for r in cells} == {("jx-gov", "2024", "2")}
+
+
+def test_a_region_grid_is_paged_and_its_chart_counts_every_agency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gkwatch.web import pages
+    from gkwatch.web.app import create_app
+    from storage import Archive
+
+    # five made-up agencies of one city (one in a district below it), none has published:
+    # every owed year is missing; 2 agencies per page
+    lines = ["agencies:"]
+    for i in range(5):
+        region = "测试省/甲市" + ("/乙区" if i == 4 else "")
+        lines += [
+            f"  - id: t{i}",
+            f"    name: 测试机关{i}",
+            "    level: department",
+            f"    region: {region}",
+            f"    portal: http://127.0.0.1:9/t{i}/",
+            "    since: 2021",
+        ]
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'paged.db'}"
+    Archive.upgrade(url)
+    with Archive.open(url) as archive:
+        archive.import_registry(registry)
+    monkeypatch.setattr(pages, "REGION_PAGE_SIZE", 2)
+    monkeypatch.setattr("gkwatch.access.today", lambda: dt.date(2025, 6, 1))
+    with TestClient(create_app(lambda: Archive.open(url))) as client:
+        shown = []
+        for page in (1, 2, 3):
+            html = client.get(f"/regions/测试省/甲市?page={page}").text
+            assert f"第 {page}/3 页" in html and 'href="?page=' in html
+            shown.append(re.findall(r'href="/agencies/(t\d)"', html))
+        assert shown == [["t0", "t1"], ["t2", "t3"], ["t4"]]
+        # past the end: the last page
+        last = client.get("/regions/测试省/甲市?page=9").text
+        assert re.findall(r'href="/agencies/(t\d)"', last) == ["t4"]
+        # the chart is of all five agencies: 2021–2024 owed, all missing = 20 agency-years
+        html = client.get("/regions/测试省/甲市").text
+        assert html.count("未发布：5") == 4, "one bar per year, five agencies each"
