@@ -140,9 +140,7 @@ def regions(
     from its agencies only."""
     agency_groups = archive.agency_tallies(region=region)
     statuses = timeliness.counted(archive, today=today, first_year=first_year, region=region)
-    found = archive.finding_tallies(open_only=True)
-    if region is not None:
-        found = [f for f in found if f.region is not None and queries.in_region(f.region, region)]
+    found = archive.finding_tallies(open_only=True, region=region)
     return _rollups(agency_groups, statuses, found)
 
 

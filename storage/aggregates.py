@@ -305,18 +305,19 @@ def _owed(
 
 
 def finding_tallies(
-    session: Session, *, open_only: bool = True, by_region: bool = True
+    session: Session, *, open_only: bool = True, by_region: bool = True, region: str | None = None
 ) -> list[FindingTally]:
     """Findings counted by kind, severity and (``by_region``) their agency's region; without
-    ``by_region`` every tally has region None and no join is made."""
-    if by_region:
-        keys: tuple[Any, ...] = (_F.c.kind, _F.c.severity, _A.c.region)
-        source: Any = _F.outerjoin(_A, _A.c.id == _F.c.agency_id)
-    else:
-        keys, source = (_F.c.kind, _F.c.severity, null()), _F
+    ``by_region`` every tally has region None and no join is made. ``region``: only the
+    findings of agencies in that region or below it."""
+    keys = (_F.c.kind, _F.c.severity, _A.c.region if by_region else null())
+    joined = by_region or region is not None
+    source = _F.outerjoin(_A, _A.c.id == _F.c.agency_id) if joined else _F
     query = select(*keys, func.count()).select_from(source).group_by(*keys[: 3 if by_region else 2])
     if open_only:
         query = query.where(_F.c.state == "open")
+    if region is not None:
+        query = query.where(in_region(_A.c.region, region))
     return [FindingTally(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
 
 

@@ -375,11 +375,14 @@ class Archive:
             )
 
     def finding_tallies(
-        self, *, open_only: bool = True, by_region: bool = True
+        self, *, open_only: bool = True, by_region: bool = True, region: str | None = None
     ) -> list[_aggregates.FindingTally]:
-        """Findings counted by kind, severity and (``by_region``) their agency's region."""
+        """Findings counted by kind, severity and (``by_region``) their agency's region; with
+        ``region``, only those of agencies in it (and below it)."""
         with self._db.read() as s:
-            return _aggregates.finding_tallies(s, open_only=open_only, by_region=by_region)
+            return _aggregates.finding_tallies(
+                s, open_only=open_only, by_region=by_region, region=region
+            )
 
     def findings_page(
         self,

@@ -146,6 +146,14 @@ def test_finding_tallies_and_pages(archive: Archive, tmp_path: Path) -> None:
         FindingTally("late", "high", None, 3),
         FindingTally("late", "medium", None, 1),
     ]
+    # a region: its agencies and those below it, not 福建省/平潭县 (a name that starts alike)
+    assert sorted(archive.finding_tallies(region="福建省/平潭"), key=repr) == [
+        FindingTally("late", "high", "福建省/平潭", 1),
+        FindingTally("late", "high", "福建省/平潭/教育", 1),
+    ]
+    assert archive.finding_tallies(by_region=False, region="福建省/平潭") == [
+        FindingTally("late", "high", None, 2)
+    ]
     assert archive.finding_kinds() == ["jump", "late"]
 
     page = archive.findings_page(state="open", limit=2)
