@@ -185,6 +185,9 @@ PAGES = (
     "/api/findings?open=true&limit=1000",  # the largest page
     "/regions",
     "/regions/合成省/合成市07",
+    "/agencies",
+    "/agencies?q=web-0999&page=2",
+    "/api/agencies?limit=1000",
 )
 
 

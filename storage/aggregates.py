@@ -371,6 +371,36 @@ def regions(session: Session) -> list[str]:
     return list(session.scalars(select(_A.c.region).distinct().order_by(_A.c.region)))
 
 
+def agencies_page(
+    session: Session,
+    *,
+    region: str | None = None,
+    level: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> AgencyPage:
+    """Agencies ordered by id, a page at a time, and how many match: ``region`` and below,
+    ``level``, ``search`` a piece of the id or the name (ignoring case; literally: ``%`` and
+    ``_`` are not wildcards)."""
+    conditions = []
+    if region is not None:
+        conditions.append(in_region(_A.c.region, region))
+    if level is not None:
+        conditions.append(_A.c.level == level)
+    if search:
+        conditions.append(
+            or_(
+                _A.c.name.icontains(search, autoescape=True),
+                _A.c.id.icontains(search, autoescape=True),
+            )
+        )
+    where = and_(true(), *conditions)
+    total = session.scalar(select(func.count()).select_from(_A).where(where)) or 0
+    query = select(AgencyRow).where(where).order_by(AgencyRow.id).offset(offset).limit(limit)
+    return AgencyPage(tuple(to_agency(r) for r in session.scalars(query)), total)
+
+
 def grid_agencies(
     session: Session,
     *,

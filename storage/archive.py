@@ -423,6 +423,22 @@ class Archive:
         with self._db.read() as s:
             return _aggregates.regions(s)
 
+    def agencies_page(
+        self,
+        *,
+        region: str | None = None,
+        level: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> _aggregates.AgencyPage:
+        """A page of the registry ordered by id, and the number matching: ``region`` (and
+        below), ``level``, ``search`` (a piece of the id or name)."""
+        with self._db.read() as s:
+            return _aggregates.agencies_page(
+                s, region=region, level=level, search=search, limit=limit, offset=offset
+            )
+
     def grid_agencies(
         self,
         *,

@@ -17,12 +17,15 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 @click.option(
     "--level", type=click.Choice(list(labels.LEVELS)), help="Only agencies of this level."
 )
+@click.option("--search", help="Only agencies whose id or name contains this text.")
 @json_option
 @click.pass_context
-def agencies(ctx: click.Context, region: str | None, level: str | None, as_json: bool) -> None:
+def agencies(
+    ctx: click.Context, region: str | None, level: str | None, search: str | None, as_json: bool
+) -> None:
     """List the agencies of the registry."""
     with open_archive(config_of(ctx)) as archive:
-        found = archive.agencies(region=region, level=level)
+        found = archive.agencies_page(region=region, level=level, search=search).agencies
     if as_json:
         output.emit_json([render.agency_json(a) for a in found])
         return

@@ -21,6 +21,12 @@ StatusFilter = Literal["published", "on_time", "late", "missing", "not_due"]
 Severity = Literal["high", "medium", "low"]
 State = Literal["open", "resolved"]
 
+#: A page of a list (findings, agencies) unless ``limit`` says otherwise: an archive holds
+#: 10 000s of each, and a client that wants them all follows the ``Link: rel="next"`` header
+#: (or exports CSV).
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
 
 def _archive(request: Request) -> Archive:
     archive: Archive = request.app.state.archive
@@ -35,11 +41,32 @@ def overview(request: Request) -> dict[str, Any]:
     return data.to_dict()
 
 
-@router.get("/agencies", summary="Agencies of the registry (gkwatch agencies)")
+@router.get(
+    "/agencies",
+    summary="Agencies of the registry (gkwatch agencies), by id, a page at a time",
+    description=(
+        "`q`: a piece of the id or the name. Paged like /api/findings: `limit` (default "
+        f"{PAGE_SIZE}, at most {MAX_PAGE_SIZE}), `offset`, `X-Total-Count`, `Link` rel=next."
+    ),
+)
 def agencies(
-    request: Request, region: str | None = None, level: Level | None = None
+    request: Request,
+    response: Response,
+    region: str | None = None,
+    level: Level | None = None,
+    q: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    return [render.agency_json(a) for a in _archive(request).agencies(region=region, level=level)]
+    page = _archive(request).agencies_page(
+        region=region or None,
+        level=level,
+        search=(q or "").strip() or None,
+        limit=limit,
+        offset=offset,
+    )
+    _page_headers(request, response, page.total, offset, limit, len(page.agencies))
+    return [render.agency_json(a) for a in page.agencies]
 
 
 @router.get("/agencies/{agency_id}", summary="One agency")
@@ -103,12 +130,6 @@ def diff(
     }
 
 
-#: A page of findings unless ``limit`` says otherwise: an archive holds 10 000s of them, and
-#: a client that wants all of them follows the ``Link: rel="next"`` header (or exports CSV).
-PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
-
-
 @router.get(
     "/findings",
     summary="Findings of the checks (gkwatch findings), newest first, a page at a time",
@@ -143,11 +164,18 @@ def findings(
         limit=limit,
         offset=offset,
     )
-    response.headers["X-Total-Count"] = str(page.total)
-    if offset + len(page.findings) < page.total:
+    _page_headers(request, response, page.total, offset, limit, len(page.findings))
+    return [render.finding_json(f) for f in page.findings]
+
+
+def _page_headers(
+    request: Request, response: Response, total: int, offset: int, limit: int, shown: int
+) -> None:
+    """``X-Total-Count``, and ``Link: <…>; rel="next"`` while there is a next page."""
+    response.headers["X-Total-Count"] = str(total)
+    if offset + shown < total:
         following = request.url.include_query_params(offset=offset + limit, limit=limit)
         response.headers["Link"] = f'<{following}>; rel="next"'
-    return [render.finding_json(f) for f in page.findings]
 
 
 def _state(open_only: bool, state: State | None) -> State | None:

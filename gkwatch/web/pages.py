@@ -86,13 +86,37 @@ def overview(request: Request) -> HTMLResponse:
 
 @router.get("/agencies", response_class=HTMLResponse)
 def agency_list(
-    request: Request, region: str | None = None, level: str | None = None
+    request: Request,
+    region: str | None = None,
+    level: str | None = None,
+    q: str | None = None,
+    page: int = 1,
 ) -> HTMLResponse:
-    found = _archive(request).agencies(region=region or None, level=level or None)
+    fetch = partial(
+        _archive(request).agencies_page,
+        region=region or None,
+        level=level or None,
+        search=(q or "").strip() or None,
+        limit=PAGE_SIZE,
+    )
+    page = max(page, 1)
+    shown = fetch(offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-shown.total // PAGE_SIZE))
+    if page > pages:
+        page = pages
+        shown = fetch(offset=(page - 1) * PAGE_SIZE)
+    query = {"region": region or "", "level": level or "", "q": q or ""}
     return html(
         request,
         "agencies.html",
-        {"title": "机关", "agencies": found, "region": region or "", "level": level or ""},
+        {
+            "title": "机关",
+            "agencies": shown.agencies,
+            "total": shown.total,
+            "page": page,
+            "pages": pages,
+            "query": query,
+        },
     )
 
 

@@ -35,6 +35,14 @@ def test_agencies_filters(seeded_url: str) -> None:
     assert [a["id"] for a in run_json(seeded_url, "agencies", "--region", "嘉兴市")] == ["jx-gov"]
     counties = run_json(seeded_url, "agencies", "--level", "county")
     assert sorted(a["id"] for a in counties) == ["dt-xr", "ly-lc", "qy-qx"]
+    # a piece of the name or the id
+    assert [a["id"] for a in run_json(seeded_url, "agencies", "--search", "人民政府办公室")] == [
+        "dt-xr",
+        "jx-gov",
+        "ly-lc",
+    ]
+    assert [a["id"] for a in run_json(seeded_url, "agencies", "--search", "FGJ")] == ["sy-fgj"]
+    assert run_json(seeded_url, "agencies", "--search", "%") == []  # literally, no wildcard
 
 
 def test_agencies_table(seeded_url: str) -> None:

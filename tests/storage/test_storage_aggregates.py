@@ -118,6 +118,20 @@ def finding(key: str, kind: str, severity: str, agency: str | None) -> FindingSt
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
 
+def test_agencies_page_filters_searches_and_pages(archive: Archive, tmp_path: Path) -> None:
+    archive.import_registry(write_registry(tmp_path, REGISTRY))
+    every = archive.agencies_page()
+    assert [a.id for a in every.agencies] == ["new", "pt", "pt-edu", "ptx"] and every.total == 4
+    page = archive.agencies_page(limit=2, offset=1)
+    assert [a.id for a in page.agencies] == ["pt", "pt-edu"] and page.total == 4
+    assert [a.id for a in archive.agencies_page(search="平潭").agencies] == ["pt", "pt-edu", "ptx"]
+    assert [a.id for a in archive.agencies_page(search="PT-EDU").agencies] == ["pt-edu"]  # any case
+    assert archive.agencies_page(search="%").total == 0  # literally
+    assert archive.agencies_page(search="_").total == 0
+    region = archive.agencies_page(region="福建省/平潭", level="department")
+    assert [a.id for a in region.agencies] == ["new", "pt-edu"]
+
+
 def test_finding_tallies_and_pages(archive: Archive, tmp_path: Path) -> None:
     seeded(archive, tmp_path)
     first = [

@@ -31,6 +31,20 @@ def test_overview(client: TestClient) -> None:
     assert {r["region"] for r in data["regions"]} >= {"嘉兴市", "宿迁市"}
 
 
+def test_agencies_are_paged_and_searched(client: TestClient) -> None:
+    first = client.get("/api/agencies?limit=4")
+    assert first.headers["X-Total-Count"] == "6" and len(first.json()) == 4
+    link = first.headers["Link"]
+    rest = client.get(link[1 : link.index(">")])
+    assert [a["id"] for a in first.json() + rest.json()] == sorted(
+        ["jx-gov", "dt-xr", "ly-lc", "xp-rh", "qy-qx", "sy-fgj"]
+    )
+    assert "Link" not in rest.headers
+    found = get(client, "/api/agencies?q=清新")
+    assert [a["id"] for a in found] == ["qy-qx"]  # type: ignore[union-attr,index]
+    get(client, "/api/agencies?limit=1001", 422)
+
+
 def test_agencies(client: TestClient) -> None:
     agencies = get(client, "/api/agencies?level=township")
     assert [a["id"] for a in agencies] == ["xp-rh"]  # type: ignore[index]

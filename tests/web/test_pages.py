@@ -177,3 +177,10 @@ def test_a_region_grid_is_paged_and_its_chart_counts_every_agency(
         # the chart is of all five agencies: 2021–2024 owed, all missing = 20 agency-years
         html = client.get("/regions/测试省/甲市").text
         assert html.count("未发布：5") == 4, "one bar per year, five agencies each"
+        # the agencies list pages the same way, and searches the name or the id
+        monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+        listed = client.get("/agencies?level=department&page=3").text
+        assert re.findall(r'href="/agencies/(t\d)"', listed) == ["t4"] and "5 个" in listed
+        assert 'href="?region=&amp;level=department&amp;q=&amp;page=2"' in listed
+        found = client.get("/agencies?q=机关3").text
+        assert re.findall(r'href="/agencies/(t\d)"', found) == ["t3"] and "1 个" in found
