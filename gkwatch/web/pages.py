@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -41,6 +41,27 @@ KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
 def _archive(request: Request) -> Archive:
     archive: Archive = request.app.state.archive
     return archive
+
+
+class _Page(Protocol):
+    @property
+    def total(self) -> int: ...
+
+
+P = TypeVar("P", bound=_Page)
+
+
+def paged(fetch: Callable[[int], P], page: int, size: int) -> tuple[P, int, int]:
+    """``fetch(offset)`` for page ``page`` (1-based) of ``size`` rows: (what it returned, the
+    page shown, the number of pages). Past the end (the list shrank, or a hand-made link)
+    the last page is shown."""
+    page = max(page, 1)
+    shown = fetch((page - 1) * size)
+    pages = max(1, -(-shown.total // size))
+    if page > pages:
+        page = pages
+        shown = fetch((page - 1) * size)
+    return shown, page, pages
 
 
 def grid_rows(
@@ -99,12 +120,7 @@ def agency_list(
         search=(q or "").strip() or None,
         limit=PAGE_SIZE,
     )
-    page = max(page, 1)
-    shown = fetch(offset=(page - 1) * PAGE_SIZE)
-    pages = max(1, -(-shown.total // PAGE_SIZE))
-    if page > pages:
-        page = pages
-        shown = fetch(offset=(page - 1) * PAGE_SIZE)
+    shown, page, pages = paged(lambda offset: fetch(offset=offset), page, PAGE_SIZE)
     query = {"region": region or "", "level": level or "", "q": q or ""}
     return html(
         request,
@@ -238,12 +254,7 @@ def findings(
         region=region or None,
         limit=PAGE_SIZE,
     )
-    page = max(page, 1)
-    shown = fetch(offset=(page - 1) * PAGE_SIZE)
-    pages = max(1, -(-shown.total // PAGE_SIZE))
-    if page > pages:  # past the end (the list shrank, or a hand-made link): show the last page
-        page = pages
-        shown = fetch(offset=(page - 1) * PAGE_SIZE)
+    shown, page, pages = paged(lambda offset: fetch(offset=offset), page, PAGE_SIZE)
     query = {
         "kind": kind or "",
         "severity": severity or "",
@@ -298,12 +309,7 @@ def region(request: Request, region: str, page: int = 1) -> HTMLResponse:
         region=region,
         limit=REGION_PAGE_SIZE,
     )
-    page = max(page, 1)
-    shown = fetch(offset=(page - 1) * REGION_PAGE_SIZE)
-    pages = max(1, -(-shown.total // REGION_PAGE_SIZE))
-    if page > pages:  # past the end: the last page
-        page = pages
-        shown = fetch(offset=(page - 1) * REGION_PAGE_SIZE)
+    shown, page, pages = paged(lambda offset: fetch(offset=offset), page, REGION_PAGE_SIZE)
     grid = queries.timeliness_grid(
         archive, today=today, agencies=shown.agencies, first_year=first_year
     )
