@@ -53,6 +53,10 @@ from storage.types import (
 ParseFn = Callable[[bytes, str | None, str | None], Report]
 
 
+#: Agency ids bound in one statement at most (PostgreSQL's limit is 65 535 parameters).
+ID_SLICE = 10_000
+
+
 class Archive:
     """Agencies, documents, fetches, reports, versions, cells, findings and the alert outbox.
 
@@ -238,9 +242,20 @@ class Archive:
     def latest_records(
         self, *, years: Iterable[int] | None = None, agency_ids: Iterable[str] | None = None
     ) -> Iterator[tuple[ReportInfo, Report]]:
-        """Stream ``(report, record of its latest version)`` ordered by agency and year."""
-        with self._db.read() as s:
-            yield from _history.latest_records(s, years=years, agency_ids=agency_ids)
+        """Stream ``(report, record of its latest version)`` ordered by agency and year.
+
+        A long ``agency_ids`` (a whole registry) is read in slices of ``ID_SLICE``, one
+        read transaction each: PostgreSQL takes at most 65 535 parameters a statement."""
+        if agency_ids is None:
+            with self._db.read() as s:
+                yield from _history.latest_records(s, years=years)
+            return
+        ids = sorted(set(agency_ids))
+        for start in range(0, len(ids), ID_SLICE):
+            with self._db.read() as s:
+                yield from _history.latest_records(
+                    s, years=years, agency_ids=ids[start : start + ID_SLICE]
+                )
 
     def check_inputs(
         self, *, years: Iterable[int] | None = None, agency_ids: Iterable[str] | None = None

@@ -208,6 +208,14 @@ def test_record_round_trips(registered: Archive) -> None:
     assert stored == record
 
 
+def test_latest_records_of_a_whole_registry_of_ids(registered: Archive) -> None:
+    # 70 000 ids are more than PostgreSQL binds in one statement (65 535): read in slices
+    observe(registered, b"x", report())
+    many = [f"made-up-{i:05d}" for i in range(70_000)] + ["fj-pt"]
+    assert [i.agency_id for i, _ in registered.latest_records(agency_ids=many)] == ["fj-pt"]
+    assert list(registered.latest_records(agency_ids=[])) == []
+
+
 def test_cells_and_views(registered: Archive) -> None:
     observe(registered, b"a", report(received=10))
     observe(registered, b"b", report(received=15), at=T0 + dt.timedelta(days=1))
