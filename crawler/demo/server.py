@@ -108,6 +108,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a crawler opening 16 or 32 connections at
+    # once overflows it, and the dropped connections wait for TCP's 1 s SYN retry (measured:
+    # 1 600 requests/s from 4 clients, 122/s from 16)
+    request_queue_size = 128
     owner: DemoServer
 
 
